@@ -1,0 +1,94 @@
+"""The one Settings class. Nothing else in the project reads ``os.environ``."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105 - refused in prod
+MIN_PROD_SECRET_LENGTH = 32
+
+
+class InsecureSettingsError(ValueError):
+    """Raised when production mode is asked to run with settings that are not safe."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRADEHALL_", extra="ignore")
+
+    environment: Literal["dev", "prod"] = "dev"
+    data_dir: Path = Path("var")
+    # Default (None): a SQLite file under data_dir, so a fresh machine needs no database server.
+    database_url: str | None = None
+    # Default (None): the in-process broker and in-memory counters (one process).
+    redis_url: str | None = None
+    # Every Redis key and channel starts with this, so several deployments (or test runs)
+    # can share one Redis without seeing each other.
+    redis_prefix: str = "tradehall:"
+    secret_key: str = DEFAULT_SECRET_KEY
+    base_url: str = "http://127.0.0.1:8000"
+    # Origins allowed for cross-site checks (WebSocket Origin, form posts); comma separated.
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"]
+    )
+    upload_dir: Path | None = None
+
+    session_ttl_hours: int = Field(default=24 * 14, gt=0)
+    api_token_ttl_days: int = Field(default=30, gt=0)
+    invitation_ttl_hours: int = Field(default=72, gt=0)
+    # Failed logins allowed per account within the window before answering 429.
+    login_max_failures_per_account: int = Field(default=5, gt=0)
+    # Failed logins allowed per client address within the window (several people share NATs).
+    login_max_failures_per_address: int = Field(default=30, gt=0)
+    login_failure_window_seconds: int = Field(default=60, gt=0)
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_origins(cls, data: object) -> object:
+        if isinstance(data, dict):
+            origins = data.get("allowed_origins")
+            if isinstance(origins, str):
+                data["allowed_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> Settings:
+        if self.environment == "prod":
+            if self.secret_key == DEFAULT_SECRET_KEY:
+                raise InsecureSettingsError(
+                    "TRADEHALL_SECRET_KEY is the built-in development key; production mode "
+                    "refuses to start with it. Set TRADEHALL_SECRET_KEY to a random value of at "
+                    f"least {MIN_PROD_SECRET_LENGTH} characters (for example: "
+                    "python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+                )
+            if len(self.secret_key) < MIN_PROD_SECRET_LENGTH:
+                raise InsecureSettingsError(
+                    f"TRADEHALL_SECRET_KEY is {len(self.secret_key)} characters long; production "
+                    f"mode needs at least {MIN_PROD_SECRET_LENGTH} random characters."
+                )
+        return self
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'tradehall.db').as_posix()}"
+
+    @cached_property
+    def effective_upload_dir(self) -> Path:
+        return self.upload_dir if self.upload_dir is not None else self.data_dir / "uploads"
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment == "dev"
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.base_url.startswith("https://")

@@ -1,0 +1,1 @@
+"""The demo expo: seed data a person can click through."""

@@ -1,0 +1,65 @@
+"""create_app(): the one place where the API, pages, realtime and static files are mounted."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
+
+from app import PROJECT_ROOT
+from app.api import health
+from app.api.router import api_router
+from app.config import Settings
+from app.db import create_engine, create_sessionmaker
+from app.error_handlers import install_error_handlers
+from app.kit.ratelimit import Counter, MemoryCounter, RedisCounter
+from app.logging import configure_logging
+from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.web import pages
+
+STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.effective_database_url)
+        redis: Redis | None = (
+            Redis.from_url(settings.redis_url) if settings.redis_url else None
+        )
+        counter: Counter = (
+            RedisCounter(redis, settings.redis_prefix) if redis is not None else MemoryCounter()
+        )
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.redis = redis
+        app.state.counter = counter
+        try:
+            yield
+        finally:
+            if redis is not None:
+                await redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="TradeHall API",
+        version="0.1.0",
+        description="Online B2B exhibition and trading platform. Errors are always "
+        '`{"error": {"code", "message", "details"}}`.',
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,1 @@
+"""Organizations (supplier, buyer, organizer), their members and invitations."""

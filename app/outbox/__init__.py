@@ -1,0 +1,1 @@
+"""Emails the platform wants sent, stored transactionally (the outbox pattern)."""

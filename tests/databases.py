@@ -1,0 +1,62 @@
+"""Fresh, throw-away databases for a test run: a SQLite file, or a new PostgreSQL database."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+T = TypeVar("T")
+
+
+def in_thread(fn: Callable[[], T]) -> T:
+    """Run blocking code that calls asyncio.run (Alembic's env) off any running loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def _admin_dsn(url: str) -> str:
+    parsed = make_url(url).set(drivername="postgresql", database="postgres")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_postgres_database(server_url: str) -> str:
+    """Create an empty database next to ``server_url``'s and return its SQLAlchemy URL."""
+    name = f"tradehall_test_{uuid.uuid4().hex[:12]}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(_admin_dsn(server_url))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    in_thread(lambda: asyncio.run(create()))
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    name = make_url(url).database
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(_admin_dsn(url))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    in_thread(lambda: asyncio.run(drop()))
+
+
+def sqlite_url(directory: Path, name: str = "tradehall.db") -> str:
+    return f"sqlite+aiosqlite:///{(directory / name).as_posix()}"
