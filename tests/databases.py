@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
 T = TypeVar("T")
@@ -21,8 +23,8 @@ def in_thread(fn: Callable[[], T]) -> T:
         return pool.submit(fn).result()
 
 
-def is_postgres(url: str) -> bool:
-    return make_url(url).get_backend_name() == "postgresql"
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and make_url(str(url)).get_backend_name() == "postgresql"
 
 
 def _admin_dsn(url: str) -> str:
@@ -60,3 +62,33 @@ def drop_postgres_database(url: str) -> None:
 
 def sqlite_url(directory: Path, name: str = "tradehall.db") -> str:
     return f"sqlite+aiosqlite:///{(directory / name).as_posix()}"
+
+
+def _require_services() -> bool:
+    return os.environ.get("TRADEHALL_TEST_REQUIRE_SERVICES") == "1"
+
+
+def postgres_server_url() -> str:
+    """A PostgreSQL server for tests that need one, whatever the suite's main database is.
+
+    Missing: the test is skipped on a developer's machine, and fails where services are
+    required (CI sets TRADEHALL_TEST_REQUIRE_SERVICES=1), so CI never skips silently.
+    """
+    for name in ("TRADEHALL_TEST_POSTGRES_URL", "TRADEHALL_TEST_DATABASE_URL"):
+        url = os.environ.get(name)
+        if is_postgres(url):
+            return str(url)
+    message = "needs PostgreSQL: set TRADEHALL_TEST_POSTGRES_URL"
+    if _require_services():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def redis_server_url() -> str:
+    url = os.environ.get("TRADEHALL_TEST_REDIS_URL")
+    if url:
+        return url
+    message = "needs Redis: set TRADEHALL_TEST_REDIS_URL"
+    if _require_services():
+        pytest.fail(message)
+    pytest.skip(message)

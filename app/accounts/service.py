@@ -22,7 +22,7 @@ from app.organizations import service as organizations
 
 log = structlog.get_logger(__name__)
 
-API_TOKEN_PREFIX = "th_"
+API_TOKEN_PREFIX = "th_"  # noqa: S105 - a visible prefix so leaked tokens are recognisable
 
 
 class InvalidCredentials(AppError):

@@ -37,7 +37,7 @@ async def list_organizations(
 
 @router.get("/{organization_id}")
 async def get_organization(
-    organization_id: int, principal: CurrentPrincipal, session: SessionDep
+    organization_id: int, _viewer: CurrentPrincipal, session: SessionDep
 ) -> OrganizationRead:
     """The public profile, visible to any signed-in user."""
     return OrganizationRead.model_validate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,9 +26,9 @@ class Counter(Protocol):
 class MemoryCounter:
     """Counters in this process's memory; expired windows are swept as keys are touched."""
 
-    def __init__(self, clock: type[time.monotonic] | None = None) -> None:  # type: ignore[valid-type]
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._windows: dict[str, tuple[float, int]] = {}
-        self._clock = clock or time.monotonic
+        self._clock = clock
 
     def _current(self, key: str) -> tuple[float, int] | None:
         entry = self._windows.get(key)

@@ -25,14 +25,14 @@ _NOT_COUNTRIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN", "XA", "XB"})
 def _countries() -> frozenset[str]:
     return frozenset(
         code
-        for code in Locale("en").territories
+        for code in map(str, Locale("en").territories)
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     )
 
 
 @lru_cache(maxsize=1)
 def _languages() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").languages if "_" not in code)
+    return frozenset(code for code in map(str, Locale("en").languages) if "_" not in code)
 
 
 def is_country_code(code: str) -> bool:
@@ -65,8 +65,12 @@ def _locale(value: str) -> str:
     return value
 
 
-CountryCode = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
-LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=3), AfterValidator(_language)]
+CountryCode = Annotated[
+    str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)
+]
+LanguageCode = Annotated[
+    str, StringConstraints(min_length=2, max_length=3), AfterValidator(_language)
+]
 TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
 UiLocale = Annotated[str, AfterValidator(_locale)]
 # Argon2 accepts any length, but an upper bound keeps a login request from costing seconds.

@@ -14,14 +14,16 @@ async def get(session: AsyncSession, organization_id: int) -> Organization | Non
     return await session.get(Organization, organization_id)
 
 
-async def list_members(session: AsyncSession, organization_id: int) -> list[tuple[Membership, User]]:
+async def list_members(
+    session: AsyncSession, organization_id: int
+) -> list[tuple[Membership, User]]:
     rows = await session.execute(
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
         .where(Membership.organization_id == organization_id)
         .order_by(Membership.id)
     )
-    return [(m, u) for m, u in rows.tuples()]
+    return [(m, u) for m, u in rows]
 
 
 async def list_open_invitations(

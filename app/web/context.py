@@ -21,7 +21,16 @@ from app.errors import PermissionDenied
 from app.kit.csrf import csrf_token, csrf_valid
 from app.kit.timezones import SUPPORTED_LOCALES, zone_or_utc
 from app.kit.tokens import new_secret
-from app.web.i18n import LANGUAGE_NAMES, format_time, negotiate_locale, translations
+from app.web.i18n import (
+    LANGUAGE_NAMES,
+    country_name,
+    format_time,
+    gettext_for,
+    language_name,
+    negotiate_locale,
+    ngettext_for,
+)
+from app.web.messages import N_
 
 SESSION_COOKIE = "th_session"
 ANON_COOKIE = "th_anon"
@@ -54,17 +63,34 @@ class PageContext:
         return csrf_token(self.settings.secret_key, self.csrf_binding)
 
     def gettext(self, message: str, **variables: Any) -> str:
-        text = translations(self.locale).gettext(message)
-        return text % variables if variables else text
+        return gettext_for(self.locale)(message, **variables)
 
     def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> str:
-        text = translations(self.locale).ngettext(singular, plural, n)
-        return text % {"num": n, **variables}
+        return ngettext_for(self.locale)(singular, plural, n, **variables)
 
     def fmt_time(self, value: datetime | None, fmt: str = "medium") -> str:
+        """Every time on a page goes through here: the viewer's zone and language."""
         return "" if value is None else format_time(value, self.zone, self.locale, fmt)
 
-    def render(self, template: str, status_code: int = 200, **variables: Any) -> HTMLResponse:
+    def country_name(self, code: str | None) -> str:
+        return country_name(code, self.locale) if code else ""
+
+    def language_name(self, code: str) -> str:
+        return language_name(code, self.locale)
+
+    @property
+    def current_url(self) -> str:
+        """Path and query of this page, for links that come back here (language switch)."""
+        url = self.request.url
+        return f"{url.path}?{url.query}" if url.query else url.path
+
+    def render(
+        self,
+        template: str,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+        **variables: Any,
+    ) -> HTMLResponse:
         body = templates.get_template(template).render(
             request=self.request,
             page=self,
@@ -76,11 +102,14 @@ class PageContext:
             ngettext=self.ngettext,
             _=self.gettext,
             fmt_time=self.fmt_time,
+            country_name=self.country_name,
+            language_name=self.language_name,
             dev_mode=self.settings.is_dev,
             current_path=self.request.url.path,
+            current_url=self.current_url,
             **variables,
         )
-        response = HTMLResponse(body, status_code=status_code)
+        response = HTMLResponse(body, status_code=status_code, headers=headers)
         self.apply_cookies(response)
         return response
 
@@ -101,22 +130,60 @@ class PageContext:
             path="/",
         )
 
-    def require_csrf(self, submitted: str | None) -> None:
-        if not csrf_valid(self.settings.secret_key, self.csrf_binding, submitted):
+    def require_csrf(self, submitted: object) -> None:
+        """Refuse a form post that lacks this browser's token or comes from another site."""
+        token = submitted if isinstance(submitted, str) else None
+        if not csrf_valid(self.settings.secret_key, self.csrf_binding, token):
             raise PermissionDenied(
-                "This form has expired or did not come from TradeHall. Reload the page and try "
-                "again.",
+                N_(
+                    "This form has expired or did not come from TradeHall. Reload the page and "
+                    "try again."
+                ),
                 code="csrf_failed",
             )
         origin = self.request.headers.get("origin")
         if origin and origin != "null" and not self._same_origin(origin):
-            raise PermissionDenied("Cross-site form posts are refused.", code="csrf_failed")
+            raise PermissionDenied(
+                N_("Forms can only be sent from TradeHall's own pages. Open TradeHall and try "
+                   "again."),
+                code="csrf_failed",
+            )
 
     def _same_origin(self, origin: str) -> bool:
         if origin in self.settings.allowed_origins:
             return True
         parts = urlsplit(origin)
         return parts.netloc == self.request.headers.get("host", "")
+
+
+def _locale_and_zone(request: Request, principal: Principal | None) -> tuple[str, ZoneInfo]:
+    lang_cookie = request.cookies.get(LANG_COOKIE)
+    locale = negotiate_locale(
+        lang_cookie if lang_cookie in SUPPORTED_LOCALES else None,
+        principal.user.locale if principal else None,
+        accept_language=request.headers.get("accept-language", ""),
+    )
+    zone = zone_or_utc(
+        principal.user.time_zone if principal else unquote(request.cookies.get(TZ_COOKIE, ""))
+    )
+    return locale, zone
+
+
+def error_context(request: Request) -> PageContext:
+    """A context for error pages, built without the database (it may be what failed).
+
+    Language and zone come from the browser's cookies; nobody is signed in as far as the page
+    knows, so it shows no account actions (see ``minimal_chrome`` in base.html).
+    """
+    locale, zone = _locale_and_zone(request, None)
+    return PageContext(
+        request=request,
+        settings=request.app.state.settings,
+        principal=None,
+        locale=locale,
+        zone=zone,
+        csrf_binding=request.cookies.get(ANON_COOKIE, ""),
+    )
 
 
 async def page_context(request: Request, session: AsyncSession) -> PageContext:
@@ -129,15 +196,7 @@ async def page_context(request: Request, session: AsyncSession) -> PageContext:
     new_anon = None
     if not anon:
         anon = new_anon = new_secret()
-    lang_cookie = request.cookies.get(LANG_COOKIE)
-    locale = negotiate_locale(
-        lang_cookie if lang_cookie in SUPPORTED_LOCALES else None,
-        principal.user.locale if principal else None,
-        accept_language=request.headers.get("accept-language", ""),
-    )
-    zone = zone_or_utc(
-        principal.user.time_zone if principal else unquote(request.cookies.get(TZ_COOKIE, ""))
-    )
+    locale, zone = _locale_and_zone(request, principal)
     return PageContext(
         request=request,
         settings=settings,

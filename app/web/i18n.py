@@ -7,12 +7,15 @@ The .po files are compiled in memory at first use, so there is no build step and
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
+from babel.dates import format_time as format_time_of_day
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -36,6 +39,32 @@ def translations(locale: str) -> NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer)
+
+
+Gettext = Callable[..., str]
+
+
+def gettext_for(locale: str) -> Gettext:
+    """``_("Hello %(name)s", name=...)`` for templates and code: newstyle gettext.
+
+    Placeholders are filled after translation, so a translator can move them in the sentence.
+    """
+    catalog = translations(locale)
+
+    def gettext(message: str, **variables: Any) -> str:
+        text = catalog.gettext(message)
+        return text % variables if variables else text
+
+    return gettext
+
+
+def ngettext_for(locale: str) -> Callable[..., str]:
+    catalog = translations(locale)
+
+    def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+        return catalog.ngettext(singular, plural, n) % {"num": n, **variables}
+
+    return ngettext
 
 
 def negotiate_locale(*candidates: str | None, accept_language: str = "") -> str:
@@ -64,10 +93,23 @@ def babel_locale(locale: str) -> Locale:
 
 
 def format_time(value: datetime, zone: ZoneInfo, locale: str, fmt: str = "medium") -> str:
-    """A timestamp in the viewer's zone and language, with the zone named."""
-    return format_datetime(value, format=fmt, tzinfo=zone, locale=babel_locale(locale)) + (
-        f" ({zone.key})"
-    )
+    """A timestamp in the viewer's zone and language, with the zone named.
+
+    ``medium`` (the default) is the date plus hours and minutes: seconds are noise on a page.
+    ``date`` is the calendar date in the viewer's zone, without the zone's name.
+    """
+    where = babel_locale(locale)
+    local = value.astimezone(zone)
+    if fmt == "date":
+        return format_date(local, format="medium", locale=where)
+    if fmt == "medium":
+        pattern = str(where.datetime_formats["medium"])
+        text = pattern.replace("{1}", format_date(local, format="medium", locale=where)).replace(
+            "{0}", format_time_of_day(local, format="short", locale=where)
+        )
+    else:
+        text = format_datetime(value, format=fmt, tzinfo=zone, locale=where)
+    return f"{text} ({zone.key})"
 
 
 def country_names(locale: str) -> list[tuple[str, str]]:
@@ -76,6 +118,10 @@ def country_names(locale: str) -> list[tuple[str, str]]:
         ((code, name) for code, name in territories.items() if is_country_code(code)),
         key=lambda item: item[1],
     )
+
+
+def country_name(code: str, locale: str) -> str:
+    return str(babel_locale(locale).territories.get(code, code))
 
 
 def language_name(code: str, locale: str) -> str:

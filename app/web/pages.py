@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,9 +17,16 @@ from app.kit.timezones import SUPPORTED_LOCALES
 from app.organizations import service as organizations
 from app.organizations.schemas import InvitationAccept, InvitationCreate, OrganizationUpdate
 from app.outbox import service as outbox
-from app.web.context import LANG_COOKIE, SESSION_COOKIE, PageContext, page_context, templates
-from app.web.forms import COMMON_LANGUAGES, form_errors, form_values, parse_form
-from app.web.i18n import country_names, negotiate_locale
+from app.web.context import LANG_COOKIE, SESSION_COOKIE, PageContext, error_context, page_context
+from app.web.forms import (
+    form_errors,
+    form_values,
+    language_options,
+    parse_form,
+    time_zone_names,
+)
+from app.web.i18n import country_names
+from app.web.messages import N_
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,13 +47,29 @@ def _redirect(url: str, ctx: PageContext | None = None) -> RedirectResponse:
 
 def _safe_next(value: str | None) -> str:
     # Only same-site paths: "//evil.example" and "https://..." would be open redirects.
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    # Control characters are refused too: browsers drop tabs and newlines, so "/\t/evil" is
+    # "//evil" to them.
+    if (
+        value
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and value.isprintable()
+    ):
         return value
     return "/"
 
 
 def _login_redirect(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+# Starlette's bare phrases say what failed, not what to do next.
+_FRIENDLIER = {
+    "Not Found": N_("Check the address, or start again from the home page."),
+    "Method Not Allowed": N_("This address cannot be used that way. Start again from the home "
+                             "page."),
+}
 
 
 def render_error(
@@ -56,27 +80,16 @@ def render_error(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The HTML error page used by the global error handler for browser requests."""
-    locale = negotiate_locale(
-        request.cookies.get(LANG_COOKIE), accept_language=request.headers.get("accept-language", "")
-    )
-    from app.web.i18n import translations
-
-    gettext = translations(locale).gettext
-    body = templates.get_template("error.html").render(
-        request=request,
-        viewer=None,
-        locale=locale,
-        languages={"en": "English", "zh": "中文"},
-        _=gettext,
-        gettext=gettext,
+    ctx = error_context(request)
+    return ctx.render(
+        "error.html",
         status_code=status_code,
+        headers=headers,
         code=code,
-        message=message,
-        current_path=request.url.path,
-        dev_mode=False,
-        csrf_token="",
+        message=_FRIENDLIER.get(message, message),
+        status=status_code,
+        minimal_chrome=True,
     )
-    return HTMLResponse(body, status_code=status_code, headers=headers)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -90,7 +103,7 @@ async def home(ctx: Ctx, session: SessionDep) -> Response:
 @router.get("/lang/{locale}")
 async def switch_language(locale: str, request: Request) -> Response:
     if locale not in SUPPORTED_LOCALES:
-        raise NotFound("No such language.")
+        raise NotFound(N_("No such language."))
     response = RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
     response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return response
@@ -107,7 +120,7 @@ def _register_form(ctx: PageContext, values: dict[str, Any], errors: dict[str, s
         values=values,
         errors=errors,
         countries=country_names(ctx.locale),
-        common_languages=COMMON_LANGUAGES,
+        common_languages=language_options(values.get("languages", [])),
     )
 
 
@@ -115,7 +128,8 @@ def _register_form(ctx: PageContext, values: dict[str, Any], errors: dict[str, s
 async def register_page(ctx: Ctx) -> Response:
     if ctx.principal:
         return _redirect("/")
-    return _register_form(ctx, {"kind": "supplier", "languages": ["en"]}, {})
+    languages = ["zh", "en"] if ctx.locale == "zh" else ["en"]
+    return _register_form(ctx, {"kind": "supplier", "languages": languages}, {})
 
 
 @router.post("/register", response_class=HTMLResponse)
@@ -144,6 +158,8 @@ async def register_submit(request: Request, ctx: Ctx, session: SessionDep) -> Re
     try:
         user, _org, _membership = await accounts.register(session, data)
     except AppError as exc:
+        # Nothing of this attempt may be committed (the insert may have failed half way).
+        await session.rollback()
         return _register_form(ctx, values, {"email": ctx.gettext(exc.message)}, exc.status_code)
     return await _start_session(ctx, session, user, "/")
 
@@ -220,7 +236,19 @@ async def profile_page(ctx: Ctx) -> Response:
         return _login_redirect(ctx.request)
     user = ctx.principal.user
     values = {"full_name": user.full_name, "locale": user.locale, "time_zone": user.time_zone}
-    return ctx.render("settings/profile.html", values=values, errors={}, saved=False)
+    return _profile_form(ctx, values, {})
+
+
+def _profile_form(ctx: PageContext, values: dict[str, Any], errors: dict[str, str],
+                  status_code: int = 200) -> Response:
+    return ctx.render(
+        "settings/profile.html",
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        saved=ctx.request.query_params.get("saved") == "1",
+        time_zones=time_zone_names(),
+    )
 
 
 @router.post("/settings/profile", response_class=HTMLResponse)
@@ -235,8 +263,7 @@ async def profile_submit(request: Request, ctx: Ctx, session: SessionDep) -> Res
             {k: values.get(k) for k in ("full_name", "locale", "time_zone")}
         )
     except ValidationError as exc:
-        return ctx.render("settings/profile.html", status_code=422, values=values,
-                          errors=form_errors(exc, ctx), saved=False)
+        return _profile_form(ctx, values, form_errors(exc, ctx), status_code=422)
     await accounts.update_me(session, ctx.principal, data)
     # The new language applies at once: the explicit cookie would otherwise win.
     ctx.cookies_to_set[LANG_COOKIE] = (data.locale or ctx.locale, 365 * 24 * 3600)
@@ -245,39 +272,47 @@ async def profile_submit(request: Request, ctx: Ctx, session: SessionDep) -> Res
 
 def _organization_id(ctx: PageContext) -> int:
     if ctx.principal is None or ctx.principal.organization_id is None:
-        raise NotFound("You do not belong to an organization.", code="organization_not_found")
+        raise NotFound(N_("You do not belong to an organization."), code="organization_not_found")
     return ctx.principal.organization_id
+
+
+_ORGANIZATION_FIELDS = ("name", "country", "languages", "description", "website",
+                       "contact_email", "phone", "address", "time_zone")
+
+
+async def _organization_form(
+    ctx: PageContext,
+    session: SessionDep,
+    organization_id: int,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    assert ctx.principal is not None  # noqa: S101 - callers redirect anonymous viewers first
+    organization = await organizations.get_settings(session, ctx.principal, organization_id)
+    members = await organizations.list_members(session, ctx.principal, organization_id)
+    if values is None:
+        values = {name: getattr(organization, name) or "" for name in _ORGANIZATION_FIELDS}
+    return ctx.render(
+        "settings/organization.html",
+        status_code=status_code,
+        organization=organization,
+        members=members,
+        values=values,
+        errors=errors or {},
+        saved=ctx.request.query_params.get("saved") == "1",
+        can_edit=ctx.principal.is_owner_of(organization_id) or ctx.principal.is_admin,
+        countries=country_names(ctx.locale),
+        common_languages=language_options(values.get("languages", [])),
+        time_zones=time_zone_names(),
+    )
 
 
 @router.get("/settings/organization", response_class=HTMLResponse)
 async def organization_page(ctx: Ctx, session: SessionDep) -> Response:
     if not ctx.principal:
         return _login_redirect(ctx.request)
-    organization_id = _organization_id(ctx)
-    organization = await organizations.get_settings(session, ctx.principal, organization_id)
-    members = await organizations.list_members(session, ctx.principal, organization_id)
-    values = {
-        "name": organization.name,
-        "country": organization.country,
-        "languages": organization.languages,
-        "description": organization.description,
-        "website": organization.website or "",
-        "contact_email": organization.contact_email or "",
-        "phone": organization.phone or "",
-        "address": organization.address or "",
-        "time_zone": organization.time_zone,
-    }
-    return ctx.render(
-        "settings/organization.html",
-        organization=organization,
-        members=members,
-        values=values,
-        errors={},
-        saved=ctx.request.query_params.get("saved") == "1",
-        can_edit=ctx.principal.is_owner_of(organization_id),
-        countries=country_names(ctx.locale),
-        common_languages=COMMON_LANGUAGES,
-    )
+    return await _organization_form(ctx, session, _organization_id(ctx))
 
 
 @router.post("/settings/organization", response_class=HTMLResponse)
@@ -288,28 +323,18 @@ async def organization_submit(request: Request, ctx: Ctx, session: SessionDep) -
     ctx.require_csrf(form.get("csrf_token"))
     organization_id = _organization_id(ctx)
     values = form_values(form, multi={"languages"})
-    fields = ("name", "country", "languages", "description", "website", "contact_email",
-              "phone", "address", "time_zone")
-    payload = {k: (values.get(k) or None) if k != "languages" else values.get(k, [])
-               for k in fields}
+    payload: dict[str, Any] = {
+        k: values.get(k, []) if k == "languages" else (values.get(k) or None)
+        for k in _ORGANIZATION_FIELDS
+    }
     payload["description"] = values.get("description", "")
     try:
         data = OrganizationUpdate.model_validate(payload)
     except ValidationError as exc:
-        organization = await organizations.get_settings(session, ctx.principal, organization_id)
-        members = await organizations.list_members(session, ctx.principal, organization_id)
-        return ctx.render(
-            "settings/organization.html",
-            status_code=422,
-            organization=organization,
-            members=members,
-            values=values,
-            errors=form_errors(exc, ctx),
-            saved=False,
-            can_edit=ctx.principal.is_owner_of(organization_id),
-            countries=country_names(ctx.locale),
-            common_languages=COMMON_LANGUAGES,
+        return await _organization_form(
+            ctx, session, organization_id, values, form_errors(exc, ctx), status_code=422
         )
+    # The service decides who may change it (owners; a member gets 403).
     await organizations.update_organization(session, ctx.principal, organization_id, data)
     return _redirect("/settings/organization?saved=1", ctx)
 
@@ -354,7 +379,7 @@ async def invitations_submit(request: Request, ctx: Ctx, session: SessionDep) ->
         invitations = await organizations.list_invitations(session, ctx.principal, organization_id)
         return ctx.render("settings/invitations.html", status_code=422, invitations=invitations,
                           values=values, errors=errors, sent=None)
-    return _redirect(f"/settings/invitations?sent={invitation.email}", ctx)
+    return _redirect(f"/settings/invitations?{urlencode({'sent': invitation.email})}", ctx)
 
 
 @router.post("/settings/invitations/{invitation_id}/revoke")
