@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(default=30, gt=0)
     login_failure_window_seconds: int = Field(default=60, gt=0)
 
+    # Realtime (/ws): see docs/realtime.md for what each limit protects against.
+    realtime_max_frame_bytes: int = Field(default=64 * 1024, gt=0)
+    realtime_send_queue: int = Field(default=1024, ge=16)  # frames queued per connection
+    realtime_rate_per_second: float = Field(default=20.0, gt=0)  # frames a client may send
+    realtime_rate_burst: int = Field(default=60, gt=0)
+    realtime_max_strikes: int = Field(default=40, gt=0)  # rate-limited frames before close
+    realtime_idle_timeout_seconds: float = Field(default=75.0, gt=0)
+    realtime_retention_days: int = Field(default=90, gt=0)
+    # The diag:/pulse: topics behind /realtime/diagnostics (and the benchmarks);
+    # default: on in dev, off in prod.
+    realtime_diagnostics: bool | None = None
+
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -84,6 +96,10 @@ class Settings(BaseSettings):
     @cached_property
     def effective_upload_dir(self) -> Path:
         return self.upload_dir if self.upload_dir is not None else self.data_dir / "uploads"
+
+    @property
+    def diagnostics_enabled(self) -> bool:
+        return self.is_dev if self.realtime_diagnostics is None else self.realtime_diagnostics
 
     @property
     def is_dev(self) -> bool:

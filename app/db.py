@@ -70,3 +70,7 @@ async def session_scope(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+            # Realtime events recorded by the unit of work go out only once it is committed.
+            hub = getattr(conn.app.state, "hub", None)
+            if hub is not None:
+                await hub.publish_pending(session)

@@ -59,6 +59,12 @@ class InvalidInput(AppError):
     message = "Some fields are invalid."
 
 
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "service_unavailable"
+    message = "A service TradeHall depends on is not reachable right now; try again shortly."
+
+
 class TooManyRequests(AppError):
     status_code = 429
     code = "too_many_requests"

@@ -18,6 +18,8 @@ from app.error_handlers import install_error_handlers
 from app.kit.ratelimit import Counter, MemoryCounter, RedisCounter
 from app.logging import configure_logging
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.realtime import endpoint as realtime_endpoint
+from app.realtime.setup import build_hub
 from app.web import pages
 
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -36,13 +38,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         counter: Counter = (
             RedisCounter(redis, settings.redis_prefix) if redis is not None else MemoryCounter()
         )
+        sessionmaker = create_sessionmaker(engine)
+        hub = build_hub(settings, redis, sessionmaker)
         app.state.engine = engine
-        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.sessionmaker = sessionmaker
         app.state.redis = redis
         app.state.counter = counter
+        app.state.hub = hub
+        await hub.start()
         try:
             yield
         finally:
+            await hub.stop()
             if redis is not None:
                 await redis.aclose()
             await engine.dispose()
@@ -59,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_router)
     app.include_router(pages.router)
+    app.include_router(realtime_endpoint.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)
     app.add_middleware(RequestContextMiddleware)

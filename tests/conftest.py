@@ -70,7 +70,7 @@ def settings(database_url: str, redis_url: str | None, tmp_path: Path) -> Settin
     )
 
 
-async def _wipe(engine: AsyncEngine) -> None:
+async def wipe_database(engine: AsyncEngine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -87,7 +87,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
         try:
             yield application
         finally:
-            await _wipe(application.state.engine)
+            await wipe_database(application.state.engine)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from tests.databases import (
     sqlite_url,
 )
 
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":

@@ -10,6 +10,7 @@ from app.models.invitation import Invitation
 from app.models.membership import Membership
 from app.models.organization import Organization
 from app.models.outbox import OutboxEmail
+from app.models.realtime import TopicEvent, TopicSequence
 from app.models.user import User
 
 __all__ = [
@@ -20,5 +21,7 @@ __all__ = [
     "Membership",
     "Organization",
     "OutboxEmail",
+    "TopicEvent",
+    "TopicSequence",
     "User",
 ]

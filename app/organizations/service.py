@@ -72,7 +72,12 @@ async def create_organization(
     session: AsyncSession, data: OrganizationCreate, owner: User
 ) -> tuple[Organization, Membership]:
     organization = Organization(
-        name=data.name, kind=data.kind, country=data.country, languages=list(data.languages)
+        name=data.name,
+        kind=data.kind,
+        country=data.country,
+        languages=list(data.languages),
+        # Where the founder is, until an owner says otherwise: better than UTC for a Fuqing firm.
+        time_zone=owner.time_zone,
     )
     session.add(organization)
     await session.flush()
@@ -175,8 +180,8 @@ async def invite(
             f"{viewer.user.full_name} invited you to join {organization.name} on TradeHall.\n\n"
             f"Accept the invitation: {link}\n\n"
             f"The link works once and expires in {settings.invitation_ttl_hours} hours.\n\n"
-            f"{viewer.user.full_name} 邀请您加入 TradeHall 上的 {organization.name}。"
-            f"接受邀请：{link}\n"
+            f"{viewer.user.full_name} 邀请您加入 TradeHall 上的 {organization.name}。\n"
+            f"接受邀请：\n{link}\n"
         ),
     )
     await audit.record(

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -23,6 +24,7 @@ from app.kit.timezones import SUPPORTED_LOCALES, zone_or_utc
 from app.kit.tokens import new_secret
 from app.web.i18n import (
     LANGUAGE_NAMES,
+    babel_locale,
     country_name,
     format_time,
     gettext_for,
@@ -78,6 +80,11 @@ class PageContext:
     def language_name(self, code: str) -> str:
         return language_name(code, self.locale)
 
+    def language_list(self, codes: list[str]) -> str:
+        """"Chinese, English, and Spanish" / "中文、英语和西班牙语"."""
+        return format_list([language_name(c, self.locale) for c in codes],
+                           locale=babel_locale(self.locale))
+
     @property
     def current_url(self) -> str:
         """Path and query of this page, for links that come back here (language switch)."""
@@ -104,6 +111,7 @@ class PageContext:
             fmt_time=self.fmt_time,
             country_name=self.country_name,
             language_name=self.language_name,
+            language_list=self.language_list,
             dev_mode=self.settings.is_dev,
             current_path=self.request.url.path,
             current_url=self.current_url,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -61,7 +61,9 @@ def _safe_next(value: str | None) -> str:
 
 
 def _login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    """Send an anonymous visitor to sign in, and back here afterwards."""
+    here = f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path
+    return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
 
 
 # Starlette's bare phrases say what failed, not what to do next.

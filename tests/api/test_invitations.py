@@ -68,7 +68,8 @@ async def test_invitation_can_be_used_only_once(
     email = unique_email("colleague")
     await _invite(client, owner.headers, owner.organization_id, email)
     token = await _token_from_outbox(db, email)
-    assert (await client.post("/api/v1/invitations/accept", json=_accept_body(token))).status_code == 201
+    first = await client.post("/api/v1/invitations/accept", json=_accept_body(token))
+    assert first.status_code == 201
     again = await client.post("/api/v1/invitations/accept", json=_accept_body(token))
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "invitation_used"

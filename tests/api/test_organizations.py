@@ -59,7 +59,8 @@ async def test_another_orgs_user_cannot_change_settings(
     )
     assert r.status_code == 404
     org = await db.get(Organization, supplier.organization_id)
-    assert org is not None and org.name == "Original Name"
+    assert org is not None
+    assert org.name == "Original Name"
 
 
 async def test_members_list_is_private(client: httpx.AsyncClient) -> None:
@@ -112,7 +113,8 @@ async def test_update_refuses_unknown_and_immutable_fields(
         assert r.status_code == 422, body
         assert r.json()["error"]["code"] == "validation_error"
     org = await db.get(Organization, owner.organization_id)
-    assert org is not None and org.kind == "buyer"
+    assert org is not None
+    assert org.kind == "buyer"
 
 
 async def test_update_with_invalid_values_is_422_and_changes_nothing(
@@ -128,7 +130,8 @@ async def test_update_with_invalid_values_is_422_and_changes_nothing(
     fields = {d["loc"][-1] for d in r.json()["error"]["details"]}
     assert {"website", "time_zone"} <= fields
     org = await db.get(Organization, owner.organization_id)
-    assert org is not None and org.name == "Stable Name"
+    assert org is not None
+    assert org.name == "Stable Name"
 
 
 async def test_missing_organization_is_404(client: httpx.AsyncClient) -> None:

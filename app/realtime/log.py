@@ -1,0 +1,109 @@
+"""The durable topic log: every event of a durable topic, numbered per topic.
+
+An event is written (and committed with the change that caused it) before it is published
+or acknowledged; a client that rejoins with ``last_seq`` is replayed from here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import TopicEvent, TopicSequence
+
+
+async def find_by_client_msg_id(
+    session: AsyncSession, topic: str, sender_user_id: int | None, client_msg_id: str
+) -> TopicEvent | None:
+    return await session.scalar(
+        select(TopicEvent).where(
+            TopicEvent.topic == topic,
+            TopicEvent.sender_user_id == sender_user_id,
+            TopicEvent.client_msg_id == client_msg_id,
+        )
+    )
+
+
+async def _next_seq(session: AsyncSession, topic: str) -> int:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(TopicSequence).values(topic=topic, last_seq=0).on_conflict_do_nothing()
+    )
+    seq = await session.scalar(
+        update(TopicSequence)
+        .where(TopicSequence.topic == topic)
+        .values(last_seq=TopicSequence.last_seq + 1)
+        .returning(TopicSequence.last_seq)
+    )
+    if seq is None:  # impossible: the row was inserted above if it did not exist
+        raise RuntimeError(f"no sequence row for topic {topic!r}")
+    return int(seq)
+
+
+async def append(
+    session: AsyncSession,
+    *,
+    topic: str,
+    event: str,
+    payload: dict[str, Any],
+    sender_user_id: int | None,
+    client_msg_id: str | None,
+) -> tuple[TopicEvent, bool]:
+    """Store an event with the topic's next seq. Returns (event, created).
+
+    A retry with a client_msg_id already stored returns the stored event (created=False).
+    Two retries racing each other both pass the lookup; the unique index then refuses the
+    second insert, and the caller resolves it with ``find_by_client_msg_id`` after rollback.
+    """
+    if client_msg_id is not None:
+        existing = await find_by_client_msg_id(session, topic, sender_user_id, client_msg_id)
+        if existing is not None:
+            return existing, False
+    stored = TopicEvent(
+        topic=topic,
+        seq=await _next_seq(session, topic),
+        event=event,
+        payload=payload,
+        sender_user_id=sender_user_id,
+        client_msg_id=client_msg_id,
+    )
+    session.add(stored)
+    await session.flush()
+    return stored, True
+
+
+async def history(
+    session: AsyncSession, topic: str, after_seq: int, limit: int, before_seq: int | None = None
+) -> list[TopicEvent]:
+    query = (
+        select(TopicEvent)
+        .where(TopicEvent.topic == topic, TopicEvent.seq > after_seq)
+        .order_by(TopicEvent.seq)
+        .limit(limit)
+    )
+    if before_seq is not None:
+        query = query.where(TopicEvent.seq < before_seq)
+    return list(await session.scalars(query))
+
+
+async def last_seq(session: AsyncSession, topic: str) -> int:
+    value = await session.scalar(
+        select(TopicSequence.last_seq).where(TopicSequence.topic == topic)
+    )
+    return int(value or 0)
+
+
+async def first_retained_seq(session: AsyncSession, topic: str) -> int | None:
+    value = await session.scalar(select(func.min(TopicEvent.seq)).where(TopicEvent.topic == topic))
+    return None if value is None else int(value)
+
+
+async def prune(session: AsyncSession, older_than: datetime) -> int:
+    """Drop events past retention. Sequence counters stay, so numbers are never reused."""
+    result = await session.execute(delete(TopicEvent).where(TopicEvent.created_at < older_than))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

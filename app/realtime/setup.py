@@ -1,0 +1,42 @@
+"""Build the realtime side of the app: registry of topics, broker, presence, hub."""
+
+from __future__ import annotations
+
+import uuid
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.accounts import topics as account_topics
+from app.config import Settings
+from app.realtime import diagnostics
+from app.realtime.broker import create_broker
+from app.realtime.hub import Hub
+from app.realtime.presence import MemoryPresence, Presence, RedisPresence
+from app.realtime.topics import TopicRegistry
+
+
+def build_registry(settings: Settings) -> TopicRegistry:
+    registry = TopicRegistry()
+    account_topics.register(registry)
+    if settings.diagnostics_enabled:
+        diagnostics.register(registry)
+    return registry
+
+
+def build_hub(
+    settings: Settings,
+    redis: Redis | None,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> Hub:
+    node_id = uuid.uuid4().hex[:12]
+    presence: Presence = (
+        RedisPresence(redis, settings.redis_prefix, node_id) if redis is not None
+        else MemoryPresence()
+    )
+    return Hub(
+        broker=create_broker(redis, settings.redis_prefix),
+        presence=presence,
+        sessionmaker=sessionmaker,
+        registry=build_registry(settings),
+    )
