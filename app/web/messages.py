@@ -29,6 +29,7 @@ SERVICE_MESSAGES = (
     N_("This conflicts with the current state."),
     N_("Some fields are invalid."),
     N_("Too many requests; try again later."),
+    N_("A service TradeHall depends on is not reachable right now; try again shortly."),
     # app/error_handlers.py and Starlette's HTTP phrases
     N_("Request failed."),
     N_("The request is invalid."),
