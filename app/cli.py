@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import sys
 
 from pydantic import ValidationError
@@ -22,22 +23,23 @@ def _load_settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int, proxy_headers: bool) -> None:
-    import uvicorn
+def _serve(settings: Settings, args: argparse.Namespace, workers: int = 1) -> None:
+    from app.server import serve, uvicorn_config
 
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
+    serve(uvicorn_config(
+        settings,
+        host=args.host,
+        port=args.port,
         workers=workers,
-        proxy_headers=proxy_headers,
-        ws="websockets-sansio",  # about 2x the legacy implementation's fan-out throughput
-        ws_max_size=settings.realtime_max_frame_bytes,  # larger frames: close 1009
-        ws_per_message_deflate=False,  # compression costs CPU per frame and invites bombs
-        log_level=settings.log_level.lower(),
-        access_log=False,  # the app logs each request itself, with ids
-    )
+        proxy_headers=getattr(args, "proxy_headers", False),
+        forwarded_allow_ips=getattr(args, "forwarded_allow_ips", None),
+    ))
+
+
+def _log_migrations() -> None:
+    # Alembic reports each applied revision through logging; show it to the operator.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.INFO)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -45,25 +47,32 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if args.migrate:
         from app import migrate
 
+        _log_migrations()
         migrate.upgrade(settings.effective_database_url)
-    _serve(settings, args.host, args.port, args.workers, args.proxy_headers)
+    _serve(settings, args, args.workers)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     settings = _load_settings()
+    if not settings.is_dev:
+        print("tradehall demo refuses to run in production mode: it creates accounts with a "
+              "published password. Unset TRADEHALL_ENVIRONMENT (or set it to dev).",
+              file=sys.stderr)
+        raise SystemExit(2)
     from app import migrate
     from app.demo.seed import print_logins, seed_demo
 
     migrate.upgrade(settings.effective_database_url)
     summary = asyncio.run(seed_demo(settings))
     print_logins(summary, f"http://{args.host}:{args.port}")
-    _serve(settings, args.host, args.port, 1, False)
+    _serve(settings, args)
 
 
 def cmd_db(args: argparse.Namespace) -> None:
     settings = _load_settings()
     from app import migrate
 
+    _log_migrations()
     if args.action == "upgrade":
         migrate.upgrade(settings.effective_database_url, args.revision or "head")
     else:
@@ -109,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--migrate", action="store_true", help="upgrade the database first")
     serve.add_argument(
         "--proxy-headers", action="store_true", help="trust X-Forwarded-* from the proxy"
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        help="comma-separated proxy addresses to trust X-Forwarded-* from (default: "
+        "$FORWARDED_ALLOW_IPS or 127.0.0.1)",
     )
     serve.set_defaults(func=cmd_serve)
 

@@ -144,7 +144,12 @@ async def resolve_principal(session: AsyncSession, secret: str, *, kind: str) ->
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
     membership = await repository.get_membership(session, user.id)
-    return Principal(user=user, membership=membership, token=token)
+    principal = Principal(user=user, membership=membership, token=token)
+    # Every later log line of this request (API, page or socket) says who acted.
+    structlog.contextvars.bind_contextvars(
+        user_id=principal.user_id, org_id=principal.organization_id
+    )
+    return principal
 
 
 async def revoke_current(session: AsyncSession, principal: Principal) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import structlog
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,10 +76,6 @@ async def optional_principal(
                     "header.",
                     code="csrf_failed",
                 )
-    if principal is not None:
-        structlog.contextvars.bind_contextvars(
-            user_id=principal.user_id, org_id=principal.organization_id
-        )
     return principal
 
 

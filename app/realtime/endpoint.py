@@ -95,9 +95,6 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         log.info("ws_refused", reason="not_authenticated")
         await websocket.close(code=CLOSE_POLICY_VIOLATION)
         return
-    structlog.contextvars.bind_contextvars(
-        user_id=principal.user_id, org_id=principal.organization_id
-    )
     await websocket.accept()
     conn = Connection(websocket, principal, limits_from(settings))
     hub.connections.add(conn)
