@@ -4,6 +4,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
+from app.main import create_app
 from app.models import AuthToken, Organization, User
 from tests.factories import PASSWORD, login, register, unique_email
 
@@ -212,3 +214,21 @@ async def test_unknown_route_uses_error_model(client: httpx.AsyncClient) -> None
     r = await client.get("/api/v1/nothing-here")
     assert r.status_code == 404
     assert r.json() == {"error": {"code": "not_found", "message": "Not Found", "details": None}}
+
+
+async def test_failures_from_one_address_across_accounts_are_throttled(
+    settings: Settings,
+) -> None:
+    # A credential-stuffing client tries many accounts once each from one address.
+    strict = settings.model_copy(update={"login_max_failures_per_address": 3})
+    app = create_app(strict)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            statuses = [
+                (await c.post("/api/v1/auth/login", json={
+                    "email": unique_email("stuffed"), "password": "guess guess"
+                })).status_code
+                for _ in range(4)
+            ]
+    assert statuses == [401, 401, 401, 429]
