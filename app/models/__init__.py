@@ -3,24 +3,38 @@
 Importing this package registers all tables on ``Base.metadata`` (Alembic relies on it).
 """
 
+from app.models.activity import Activity
 from app.models.audit import AuditEntry
 from app.models.auth_token import AuthToken
 from app.models.base import Base
+from app.models.booth import Booth, BoothCertification
+from app.models.event import Event, Hall
 from app.models.invitation import Invitation
+from app.models.media import Media
 from app.models.membership import Membership
 from app.models.organization import Organization
 from app.models.outbox import OutboxEmail
+from app.models.product import PriceTier, Product, ProductImage
 from app.models.realtime import TopicEvent, TopicSequence
 from app.models.user import User
 
 __all__ = [
+    "Activity",
     "AuditEntry",
     "AuthToken",
     "Base",
+    "Booth",
+    "BoothCertification",
+    "Event",
+    "Hall",
     "Invitation",
+    "Media",
     "Membership",
     "Organization",
     "OutboxEmail",
+    "PriceTier",
+    "Product",
+    "ProductImage",
     "TopicEvent",
     "TopicSequence",
     "User",

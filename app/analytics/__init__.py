@@ -1,0 +1,1 @@
+"""Activity records (visits, views, inquiries...) that dashboards count."""

@@ -1,0 +1,1 @@
+"""The product catalog: trade-grade products, price tiers, CSV import and export."""

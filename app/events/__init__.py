@@ -1,0 +1,1 @@
+"""Events (themed online trade fairs) and their halls."""

@@ -1,0 +1,1 @@
+"""Uploaded media: validated, re-encoded images behind a storage interface."""

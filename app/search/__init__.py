@@ -1,0 +1,1 @@
+"""Product search across an event: text in English and Chinese, filters, facets."""
