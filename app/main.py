@@ -20,7 +20,7 @@ from app.logging import configure_logging
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.realtime import endpoint as realtime_endpoint
 from app.realtime.setup import build_hub
-from app.web import exhibition_pages, pages
+from app.web import exhibition_pages, pages, realtime_pages
 
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
 
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(pages.router)
     app.include_router(exhibition_pages.router)
+    app.include_router(realtime_pages.router)
     app.include_router(realtime_endpoint.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookies_secure)

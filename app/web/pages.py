@@ -60,7 +60,7 @@ def _safe_next(value: str | None) -> str:
     return "/"
 
 
-def _login_redirect(request: Request) -> RedirectResponse:
+def login_redirect(request: Request) -> RedirectResponse:
     """Send an anonymous visitor to sign in, and back here afterwards."""
     here = f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path
     return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
@@ -235,7 +235,7 @@ async def logout(request: Request, ctx: Ctx, session: SessionDep) -> Response:
 @router.get("/settings/profile", response_class=HTMLResponse)
 async def profile_page(ctx: Ctx) -> Response:
     if not ctx.principal:
-        return _login_redirect(ctx.request)
+        return login_redirect(ctx.request)
     user = ctx.principal.user
     values = {"full_name": user.full_name, "locale": user.locale, "time_zone": user.time_zone}
     return _profile_form(ctx, values, {})
@@ -256,7 +256,7 @@ def _profile_form(ctx: PageContext, values: dict[str, Any], errors: dict[str, st
 @router.post("/settings/profile", response_class=HTMLResponse)
 async def profile_submit(request: Request, ctx: Ctx, session: SessionDep) -> Response:
     if not ctx.principal:
-        return _login_redirect(request)
+        return login_redirect(request)
     form = await parse_form(request)
     ctx.require_csrf(form.get("csrf_token"))
     values = form_values(form)
@@ -313,14 +313,14 @@ async def _organization_form(
 @router.get("/settings/organization", response_class=HTMLResponse)
 async def organization_page(ctx: Ctx, session: SessionDep) -> Response:
     if not ctx.principal:
-        return _login_redirect(ctx.request)
+        return login_redirect(ctx.request)
     return await _organization_form(ctx, session, _organization_id(ctx))
 
 
 @router.post("/settings/organization", response_class=HTMLResponse)
 async def organization_submit(request: Request, ctx: Ctx, session: SessionDep) -> Response:
     if not ctx.principal:
-        return _login_redirect(request)
+        return login_redirect(request)
     form = await parse_form(request)
     ctx.require_csrf(form.get("csrf_token"))
     organization_id = _organization_id(ctx)
@@ -344,7 +344,7 @@ async def organization_submit(request: Request, ctx: Ctx, session: SessionDep) -
 @router.get("/settings/invitations", response_class=HTMLResponse)
 async def invitations_page(ctx: Ctx, session: SessionDep) -> Response:
     if not ctx.principal:
-        return _login_redirect(ctx.request)
+        return login_redirect(ctx.request)
     organization_id = _organization_id(ctx)
     invitations = await organizations.list_invitations(session, ctx.principal, organization_id)
     return ctx.render(
@@ -359,7 +359,7 @@ async def invitations_page(ctx: Ctx, session: SessionDep) -> Response:
 @router.post("/settings/invitations", response_class=HTMLResponse)
 async def invitations_submit(request: Request, ctx: Ctx, session: SessionDep) -> Response:
     if not ctx.principal:
-        return _login_redirect(request)
+        return login_redirect(request)
     form = await parse_form(request)
     ctx.require_csrf(form.get("csrf_token"))
     organization_id = _organization_id(ctx)
@@ -389,7 +389,7 @@ async def invitation_revoke(
     invitation_id: int, request: Request, ctx: Ctx, session: SessionDep
 ) -> Response:
     if not ctx.principal:
-        return _login_redirect(request)
+        return login_redirect(request)
     form = await parse_form(request)
     ctx.require_csrf(form.get("csrf_token"))
     await organizations.revoke_invitation(

@@ -26,7 +26,7 @@
  */
 
 /**
- * @typedef {object} TopicHandlers
+ * @typedef {object} JoinOptions  what a page hands to `join`: its callbacks, and where it is
  * @property {(payload: {event: string, data: any, seq?: number}, meta: EventMeta) => void} [onEvent]
  * @property {(members: Member[], diff: {joins: Member[], leaves: Member[]}) => void} [onPresence]
  *   called with everyone present after each join and after each change
@@ -34,6 +34,9 @@
  * @property {(payload: Record<string, any>) => void} [onReset]
  *   the server no longer has what we missed: drop local state and reload it over REST
  * @property {(error: RealtimeError) => void} [onError]  a rejoin was refused; the topic is gone
+ * @property {number} [lastSeq]  durable topics: the seq the page already has (e.g. the last
+ *   message it loaded over REST), so the join replays whatever came after it. Without it a
+ *   first join starts live from now.
  */
 
 /**
@@ -81,7 +84,7 @@ function defaultUrl() {
 
 /**
  * @typedef {object} TopicEntry
- * @property {TopicHandlers} handlers
+ * @property {JoinOptions} handlers
  * @property {number | null} lastSeq      highest seq processed (durable topics), sent on rejoin
  * @property {number} replayUntil         seqs up to this one are replays of the current join
  * @property {boolean} joined             joined on the current socket
@@ -92,7 +95,8 @@ function defaultUrl() {
 
 /**
  * One WebSocket, many topics. Dispatches "statechange" events whose detail is
- * `{state, previous, failures, nextAttemptAt}`.
+ * `{state, previous, failures, nextAttemptAt}`, and "servererror" events for `error` frames
+ * that answer no request of ours (detail: the frame).
  */
 export class RealtimeClient extends EventTarget {
   /** @param {ClientOptions} [options] */
@@ -143,17 +147,20 @@ export class RealtimeClient extends EventTarget {
   /**
    * Join a topic; it is re-joined (with its last seq) after every reconnect until `leave`.
    * @param {string} topic
-   * @param {TopicHandlers} [handlers]
+   * @param {JoinOptions} [handlers]
    * @returns {Promise<Record<string, any>>} the first `joined` payload
    */
   join(topic, handlers = {}) {
     if (this._topics.has(topic)) {
       return Promise.reject(new RealtimeError("already_joined", `Already joined ${topic}.`));
     }
+    if (this._stopped) {
+      return Promise.reject(new RealtimeError("closed", "The connection was closed."));
+    }
     return new Promise((resolve, reject) => {
       /** @type {TopicEntry} */
       const entry = {
-        handlers, lastSeq: null, replayUntil: 0, joined: false, members: new Map(),
+        handlers, lastSeq: handlers.lastSeq ?? null, replayUntil: 0, joined: false, members: new Map(),
         waiters: [], firstJoin: { resolve, reject },
       };
       this._topics.set(topic, entry);
@@ -419,10 +426,19 @@ export class RealtimeClient extends EventTarget {
       }
       return;
     }
+    if (frame.type === "error") {
+      // Errors without a ref of ours (rate_limited, invalid_frame): tell whoever listens.
+      this.dispatchEvent(new CustomEvent("servererror", { detail: frame }));
+      return;
+    }
     const entry = frame.topic ? this._topics.get(frame.topic) : undefined;
     if (!entry || !frame.topic) return; // e.g. an event that raced our leave
     if (frame.type === "event") this._onEvent(frame.topic, entry, payload);
     else if (frame.type === "presence") this._onPresence(entry, payload);
+    // A `joined` whose request already timed out: the server did join us, so take it.
+    else if (frame.type === "joined" && !entry.joined) {
+      this._onJoined(frame.topic, entry, payload, entry.firstJoin === null);
+    }
   }
 
   /**
@@ -459,9 +475,11 @@ export class RealtimeClient extends EventTarget {
    * @param {TopicEntry} entry
    */
   _sendJoin(topic, entry) {
-    const rejoin = entry.lastSeq !== null || entry.firstJoin === null;
+    const rejoin = entry.firstJoin === null;
     const payload = entry.lastSeq !== null ? { last_seq: entry.lastSeq } : {};
-    this._request({ type: "join", topic, payload }, (frame) => this._onJoined(topic, entry, frame.payload ?? {}, rejoin))
+    const onJoined = (/** @type {Frame} */ frame) =>
+      this._onJoined(topic, entry, frame.payload ?? {}, rejoin);
+    this._request({ type: "join", topic, payload }, onJoined)
       .catch((error) => this._onJoinFailed(topic, entry, error));
   }
 
@@ -498,7 +516,8 @@ export class RealtimeClient extends EventTarget {
   _onJoinFailed(topic, entry, error) {
     if (!(error instanceof RealtimeError) || this._topics.get(topic) !== entry) return;
     // Lost connection or timeout: the next open re-joins. A broker hiccup: try again shortly.
-    if (error.code === "disconnected") return;
+    // already_joined: a retried join raced a late `joined`, which is handled on arrival.
+    if (error.code === "disconnected" || error.code === "already_joined") return;
     if (error.code === "timeout" || error.code === "realtime_unavailable") {
       setTimeout(() => {
         if (this._topics.get(topic) === entry && !entry.joined && this.state === "open") {
@@ -534,7 +553,8 @@ export class RealtimeClient extends EventTarget {
       entry.waiters.push(waiter);
       if (timeoutMs !== null) {
         timer = setTimeout(() => {
-          entry.waiters.splice(entry.waiters.indexOf(waiter), 1);
+          const index = entry.waiters.indexOf(waiter);
+          if (index >= 0) entry.waiters.splice(index, 1);
           reject(new RealtimeError("timeout", `Could not join ${topic} in time.`));
         }, timeoutMs);
       }
