@@ -7,5 +7,10 @@ Layout:
 - `loadgen`: the load-generator process (many subscribers, JSON-lines control on stdio);
 - `procs`: subprocess lifecycle, free ports, CPU/RSS from /proc;
 - `servers`: the servers under test (each a tiny script) and how to start them;
-- `run`: the runner (starts everything, steps the publish rate, prints and saves results).
+- `tradehall`: how TradeHall itself, (d) and (e), is started and given credentials;
+- `stats`, `results`: mergeable latency percentiles; result records, medians, tables;
+- `run`: the runner (starts everything, steps the publish rate, prints and saves results);
+- `report`: re-prints a saved results file.
+
+Results and method: docs/benchmarks.md, "Realtime fan-out".
 """

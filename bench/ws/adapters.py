@@ -9,6 +9,12 @@ builds the publisher's frames.
   `{"type":"join","topic":TOPIC,"ref":"1","payload":{}}` and are ready on a `reply`/`joined`
   for ref "1"; the publisher sends `{"type":"publish","topic":TOPIC,"ref":N,"payload":P}`; the
   server delivers `{"type":"event","topic":TOPIC,"payload":P}`. The bare peers speak it too.
+- `tradehall`: the envelope protocol as TradeHall's `/ws` actually serves it
+  (docs/realtime.md): topic `pulse:bench` (ephemeral diagnostic topic, enabled with
+  TRADEHALL_REALTIME_DIAGNOSTICS=true), `joined` for the join, publish payload
+  `{"text": "S<step>:<seq>:xxx", "sent_at_ns": T}`, delivered as an `event` whose `data`
+  carries both; the publisher joins too (TradeHall refuses actions on topics not joined); and
+  every client sends `{"type":"ping"}` every 25 s (TradeHall closes a client silent for 75 s).
 - `socketio`: Engine.IO v4 / Socket.IO v5 over a plain WebSocket (no polling): `0{...}` open
   packet -> send `40` -> `40{...}` -> send `421["join",TOPIC]` -> ack `431[...]`; pings `2`
   are answered `3`; events arrive as `42["event",P]`; publishing is `42["publish",P]`.
@@ -17,10 +23,15 @@ builds the publisher's frames.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from bench.ws.wire import TOPIC, WS_PATH
+from bench.ws.wire import TOPIC, WS_PATH, make_text_payload, read_text_stamp
+from bench.ws.wire import make_payload as make_json_payload
+from bench.ws.wire import read_stamp as read_json_stamp
+
+Stamp = tuple[int, int]
 
 Role = Literal["subscriber", "publisher"]
 
@@ -42,9 +53,28 @@ class Session(Protocol):
         """Handle a frame without a benchmark stamp; return frames to send back."""
         ...
 
+    def keepalive(self) -> list[str]:
+        """Frames to send every `Adapter.keepalive_seconds` (application-level pings)."""
+        ...
+
 
 class Adapter(Protocol):
     name: str
+
+    @property
+    def keepalive_seconds(self) -> float | None:
+        """None: the server needs no application-level keepalive from clients."""
+        ...
+
+    @property
+    def read_stamp(self) -> Callable[[bytes], Stamp | None]:
+        """`(step, send_time_ns)` from a delivered frame, None for any other (hot path)."""
+        ...
+
+    @property
+    def make_payload(self) -> Callable[[int, int, int], str]:
+        """`(step, seq, payload_bytes)` -> the publish payload (JSON object text), stamped now."""
+        ...
 
     def path(self) -> str:
         """Request target, e.g. `/ws` or `/socket.io/?EIO=4&transport=websocket`."""
@@ -70,6 +100,7 @@ class Adapter(Protocol):
 class EnvelopeSession:
     role: Role
     join_as_publisher: bool
+    topic: str = TOPIC
     ready: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -77,8 +108,11 @@ class EnvelopeSession:
         if self.role == "publisher" and not self.join_as_publisher:
             self.ready = True
             return []
-        join = {"type": "join", "topic": TOPIC, "ref": "1", "payload": {}}
+        join = {"type": "join", "topic": self.topic, "ref": "1", "payload": {}}
         return [json.dumps(join, separators=(",", ":"))]
+
+    def keepalive(self) -> list[str]:
+        return ['{"type":"ping","ref":"k","payload":{}}']
 
     def on_control(self, frame: bytes) -> list[str]:
         try:
@@ -112,7 +146,11 @@ class EnvelopeAdapter:
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
     origin_header: str | None = None
     join_as_publisher: bool = False
-    """TradeHall may require the publisher to join before publishing; the bare peers do not."""
+    """TradeHall requires the publisher to join before publishing; the bare peers do not."""
+    topic: str = TOPIC
+    keepalive_seconds: float | None = None
+    read_stamp: Callable[[bytes], Stamp | None] = read_json_stamp
+    make_payload: Callable[[int, int, int], str] = make_json_payload
 
     def path(self) -> str:
         return self.ws_path
@@ -124,10 +162,10 @@ class EnvelopeAdapter:
         return self.origin_header
 
     def new_session(self, role: Role) -> Session:
-        return EnvelopeSession(role, self.join_as_publisher)
+        return EnvelopeSession(role, self.join_as_publisher, self.topic)
 
     def publish_frame(self, payload: str, ref: int) -> str:
-        return f'{{"type":"publish","topic":"{TOPIC}","ref":"{ref}","payload":{payload}}}'
+        return f'{{"type":"publish","topic":"{self.topic}","ref":"{ref}","payload":{payload}}}'
 
 
 @dataclass
@@ -157,10 +195,16 @@ class SocketIOSession:
             raise AdapterError("closed by the server")
         return []
 
+    def keepalive(self) -> list[str]:
+        return []  # the Engine.IO server pings; on_control answers
+
 
 @dataclass
 class SocketIOAdapter:
     name: str = "socketio"
+    keepalive_seconds: float | None = None
+    read_stamp: Callable[[bytes], Stamp | None] = read_json_stamp
+    make_payload: Callable[[int, int, int], str] = make_json_payload
 
     def path(self) -> str:
         return "/socket.io/?EIO=4&transport=websocket"
@@ -183,20 +227,32 @@ class SocketIOAdapter:
 class AdapterConfig:
     """What the runner passes to the load generator (as JSON) to rebuild an adapter."""
 
-    kind: Literal["envelope", "socketio"]
+    kind: Literal["envelope", "socketio", "tradehall"]
     path: str = WS_PATH
     headers: tuple[tuple[str, str], ...] = ()
     origin: str | None = None
-    join_as_publisher: bool = False
+    topic: str = TOPIC
 
     def build(self) -> Adapter:
         if self.kind == "socketio":
             return SocketIOAdapter()
+        if self.kind == "tradehall":
+            return EnvelopeAdapter(
+                name="tradehall",
+                ws_path=self.path,
+                extra_headers=list(self.headers),
+                origin_header=self.origin,
+                join_as_publisher=True,
+                topic=self.topic,
+                keepalive_seconds=25.0,
+                read_stamp=read_text_stamp,
+                make_payload=make_text_payload,
+            )
         return EnvelopeAdapter(
             ws_path=self.path,
             extra_headers=list(self.headers),
             origin_header=self.origin,
-            join_as_publisher=self.join_as_publisher,
+            topic=self.topic,
         )
 
     def to_json(self) -> str:
@@ -206,7 +262,7 @@ class AdapterConfig:
                 "path": self.path,
                 "headers": [list(h) for h in self.headers],
                 "origin": self.origin,
-                "join_as_publisher": self.join_as_publisher,
+                "topic": self.topic,
             }
         )
 
@@ -214,12 +270,12 @@ class AdapterConfig:
     def from_json(cls, text: str) -> AdapterConfig:
         raw = json.loads(text)
         kind = raw["kind"]
-        if kind not in ("envelope", "socketio"):
+        if kind not in ("envelope", "socketio", "tradehall"):
             raise ValueError(f"unknown adapter kind {kind!r}")
         return cls(
             kind=kind,
             path=str(raw["path"]),
             headers=tuple((str(k), str(v)) for k, v in raw["headers"]),
             origin=raw["origin"],
-            join_as_publisher=bool(raw["join_as_publisher"]),
+            topic=str(raw["topic"]),
         )

@@ -27,7 +27,6 @@ from websockets.typing import Origin
 from websockets.uri import parse_uri
 
 from bench.ws.adapters import Adapter, AdapterError, Role
-from bench.ws.wire import read_stamp
 
 
 class Sink(Protocol):
@@ -58,6 +57,7 @@ class WSClient(asyncio.Protocol):
             max_size=2**20,
         )
         self.adapter = adapter
+        self.read_stamp = adapter.read_stamp
         self.session = adapter.new_session(role)
         self.sink = sink
         self.clock = clock
@@ -110,6 +110,12 @@ class WSClient(asyncio.Protocol):
         self.proto.send_text(text.encode())
         self._flush()
 
+    def keepalive(self) -> None:
+        if not self.closed and self.session.ready:
+            for frame in self.session.keepalive():
+                self.proto.send_text(frame.encode())
+            self._flush()
+
     def abort(self) -> None:
         if self.transport is not None:
             self.transport.abort()
@@ -123,7 +129,7 @@ class WSClient(asyncio.Protocol):
         self._check_ready()
 
     def _on_text(self, data: bytes, now: int) -> None:
-        stamp = read_stamp(data)
+        stamp = self.read_stamp(data)
         if stamp is not None:
             self.sink.on_stamp(stamp[0], stamp[1], now, len(data))
             return
@@ -198,6 +204,18 @@ class WSClient(asyncio.Protocol):
 
 class Clock(Protocol):
     def __call__(self) -> int: ...
+
+
+async def keepalive_loop(clients: list[WSClient], every: float) -> None:
+    """Send each client's keepalive frames once per `every` seconds, spread in 0.5 s slices so
+    thousands of pings do not land on the server at once. Runs until cancelled."""
+    slices = max(1, int(every / 0.5))
+    tick = 0
+    while True:
+        await asyncio.sleep(every / slices)
+        for client in clients[tick % slices :: slices]:
+            client.keepalive()
+        tick += 1
 
 
 async def open_client(

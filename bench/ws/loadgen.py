@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.ws.adapters import Adapter, AdapterConfig
-from bench.ws.client import WSClient, open_client
+from bench.ws.client import WSClient, keepalive_loop, open_client
 from bench.ws.stats import Sketch
 
 
@@ -146,6 +146,10 @@ async def serve(args: argparse.Namespace) -> None:
         line = await reader.readline()
         return json.loads(line) if line else None
 
+    pinger = (
+        asyncio.create_task(keepalive_loop(clients, adapter.keepalive_seconds))
+        if adapter.keepalive_seconds else None
+    )
     try:
         warmup = min(args.warmup, args.clients)
         errors = await open_many(args, adapter, tally, warmup, clients)
@@ -165,6 +169,8 @@ async def serve(args: argparse.Namespace) -> None:
             elif name == "quit":
                 break
     finally:
+        if pinger is not None:
+            pinger.cancel()
         for client in clients:
             client.abort()
         await asyncio.sleep(0)

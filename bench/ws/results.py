@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 P99_TARGET_MS = 100.0
+NOISY_OTHERS_PCT = 50.0
+"""A run whose peak step saw other processes use more than half a core is 'noisy': the
+machine is shared, and such a run is left out of the medians when a clean repeat exists."""
 COMPLETE = 0.999
 """A step counts as fully delivered when at least this share of expected messages arrived."""
 
@@ -72,6 +75,10 @@ class ServerRun:
         """The step with the most deliveries per second (saturation throughput)."""
         return max(self.steps, key=lambda s: s.delivered_per_s, default=None)
 
+    def noisy(self) -> bool:
+        peak = self.peak()
+        return peak is not None and peak.others_cpu_pct > NOISY_OTHERS_PCT
+
     def best_within_target(self) -> StepResult | None:
         """Most deliveries/s among fully delivered steps with p99 <= 100 ms."""
         ok = [
@@ -93,14 +100,21 @@ def summarize(runs: list[ServerRun]) -> list[dict[str, Any]]:
         groups.setdefault((run.clients, run.server), []).append(run)
     rows: list[dict[str, Any]] = []
     for (clients, server), group in groups.items():
-        good = [r for r in group if r.error is None and r.steps]
-        peaks = [p for r in good if (p := r.peak()) is not None]
+        ran = [r for r in group if r.error is None and r.steps]
+        clean = [r for r in ran if not r.noisy()]
+        good = clean or ran
+        # A run cut short by its time budget may not have reached saturation: its peak is
+        # used only when no repeat saturated.
+        saturated = [r for r in good if r.stop_reason != "time budget"] or good
+        peaks = [p for r in saturated if (p := r.peak()) is not None]
         bests = [r.best_within_target() for r in good]
         row: dict[str, Any] = {
             "server": server,
             "label": group[0].label,
             "clients": clients,
             "repeats": len(good),
+            "noisy_excluded": len(ran) - len(good),
+            "saturated_repeats": len([r for r in good if r.stop_reason != "time budget"]),
             "errors": [r.error for r in group if r.error],
             "connected": _median([float(r.connected) for r in good]),
             "peak_delivered_per_s": _median([p.delivered_per_s for p in peaks]),
@@ -122,7 +136,7 @@ def summarize(runs: list[ServerRun]) -> list[dict[str, Any]]:
             ),
             "target_p50_ms": _median([b.p50_ms if b else None for b in bests]),
             "target_p99_ms": _median([b.p99_ms if b else None for b in bests]),
-            "idle_kib_per_conn": _median([r.idle_kib_per_conn for r in good]),
+            "idle_kib_per_conn": _median([r.idle_kib_per_conn for r in ran]),
             "stop_reasons": [r.stop_reason for r in good],
         }
         rows.append(row)
@@ -149,6 +163,7 @@ def _fmt(value: Any, spec: str) -> str:
 COLUMNS: list[tuple[str, str, str]] = [
     ("server", "server", "<"),
     ("clients", "clients", "d"),
+    ("runs", "repeats", "d"),
     ("peak deliv/s", "peak_delivered_per_s", ",.0f"),
     ("x ceil", "peak_x_ceiling", ".2f"),
     ("rate", "peak_rate", ".0f"),

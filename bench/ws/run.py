@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.ws.adapters import Adapter, AdapterConfig
-from bench.ws.client import NullSink, WSClient, open_client
+from bench.ws.client import NullSink, WSClient, keepalive_loop, open_client
 from bench.ws.loadgen import raise_nofile_limit, run_fast
 from bench.ws.procs import (
     CpuMeter,
@@ -43,10 +43,17 @@ from bench.ws.procs import (
     rss_bytes,
     wait_listening,
 )
-from bench.ws.results import ServerRun, StepResult, step_table, summarize, table
+from bench.ws.results import (
+    NOISY_OTHERS_PCT,
+    ServerRun,
+    StepResult,
+    step_table,
+    summarize,
+    table,
+)
 from bench.ws.servers import ServerSpec, all_servers
 from bench.ws.stats import Sketch, percentile
-from bench.ws.wire import DEFAULT_PAYLOAD_BYTES, make_payload
+from bench.ws.wire import DEFAULT_PAYLOAD_BYTES
 
 HOST = "127.0.0.1"
 MIB = 1024 * 1024
@@ -120,7 +127,7 @@ async def publish(ctx: Context, step: int, rate: float) -> tuple[int, float]:
             await asyncio.sleep(0)
         if ctx.publisher.closed:
             raise RuntimeError("the server closed the publisher's connection")
-        payload = make_payload(step, seq, ctx.opts.payload_bytes)
+        payload = ctx.adapter.make_payload(step, seq, ctx.opts.payload_bytes)
         ctx.publisher.send_text(ctx.adapter.publish_frame(payload, step * 1_000_000 + seq))
     return total, time.monotonic() - start
 
@@ -267,6 +274,19 @@ async def bench_server(
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
     server_log = logs / f"{spec.name}-{clients}-{repeat}.log"
+    try:
+        await _bench_server(opts, spec, run, port, deadline, budget, logs, server_log)
+    finally:
+        if spec.cleanup is not None:
+            spec.cleanup()
+    return run
+
+
+async def _bench_server(
+    opts: argparse.Namespace, spec: ServerSpec, run: ServerRun, port: int, deadline: float,
+    budget: float, logs: Path, server_log: Path,
+) -> None:
+    clients = run.clients
     async with managed(spec.name, spec.argv(port), env=spec.env, log=server_log) as server:
         await wait_listening(server, port, 30)
         adapter_config = spec.adapter
@@ -295,10 +315,10 @@ async def bench_server(
                 run.idle_kib_per_conn = (rss_idle - rss_warm) / (run.connected - warm_count) / 1024
             if run.connected == 0:
                 run.error = f"no client connected: {run.connect_errors}"
-                return run
+                return
             if opts.idle_only:
                 run.stop_reason = "idle only"
-                return run
+                return
             adapter = adapter_config.build()
             publisher = await open_client(
                 HOST, port, adapter, "publisher", NullSink(), time.time_ns, 30
@@ -306,6 +326,10 @@ async def bench_server(
             ctx = Context(
                 opts, spec, server, gens, adapter, publisher, run.connected,
                 pids_named("redis-server") if spec.uses_redis else [],
+            )
+            pinger = (
+                asyncio.create_task(keepalive_loop([publisher], adapter.keepalive_seconds))
+                if adapter.keepalive_seconds else None
             )
             try:
                 best, flat = 0.0, 0
@@ -333,8 +357,9 @@ async def bench_server(
                 else:
                     run.stop_reason = "end of rate ladder"
             finally:
+                if pinger is not None:
+                    pinger.cancel()
                 publisher.abort()
-    return run
 
 
 def conditions() -> dict[str, Any]:
@@ -424,6 +449,14 @@ async def main_async(opts: argparse.Namespace) -> int:
     save()
     print()
     print(table(document["summary"]))
+    noisy = [
+        f"{row['server']} x{row['clients']}" for row in document["summary"]
+        if (row.get("peak_others_cpu_pct") or 0) > NOISY_OTHERS_PCT
+    ]
+    if noisy:
+        print(f"\nWARNING: other processes used > {NOISY_OTHERS_PCT:.0f}% of a core during the "
+              f"peak step of {', '.join(noisy)}: deliveries/s and latencies are unreliable "
+              "there (us/msg less so); rerun on a quieter machine or with --repeats.")
     print(f"\nresults: {out}")
     return 0
 

@@ -32,6 +32,36 @@ def make_payload(step: int, seq: int, payload_bytes: int = DEFAULT_PAYLOAD_BYTES
     return head + "x" * pad + '"}'
 
 
+def make_text_payload(step: int, seq: int, payload_bytes: int = DEFAULT_PAYLOAD_BYTES) -> str:
+    """TradeHall's diagnostic topics take `{"text": str, "sent_at_ns": int}` and deliver
+    `data: {"text", "user_id", "name", "sent_at_ns"}`: the step rides in the text."""
+    head = f'{{"sent_at_ns":{time.time_ns()},"text":"S{step}:{seq}:'
+    pad = max(1, payload_bytes - len(head) - 2)
+    return head + "x" * pad + '"}'
+
+
+_SENT_KEY = b'"sent_at_ns":'
+_TEXT_KEY = b'"text":'
+
+
+def read_text_stamp(frame: bytes) -> tuple[int, int] | None:
+    """`(step, send_time_ns)` from a TradeHall diagnostic event, else None."""
+    sent = _int_after(frame, _SENT_KEY)
+    if sent is None:
+        return None
+    start = frame.find(_TEXT_KEY)
+    if start < 0:
+        return None
+    start = frame.find(b'"S', start + len(_TEXT_KEY))
+    end = frame.find(b":", start)
+    if start < 0 or end < 0:
+        return None
+    try:
+        return int(frame[start + 2 : end]), sent
+    except ValueError:
+        return None
+
+
 def _int_after(frame: bytes, key: bytes) -> int | None:
     start = frame.find(key)
     if start < 0:

@@ -47,6 +47,8 @@ class ServerSpec:
     uses_redis: bool = False
     prepare: Callable[[int, AdapterConfig], Awaitable[AdapterConfig]] | None = None
     """Runs once the server listens (e.g. to log in); returns the adapter to use."""
+    cleanup: Callable[[], None] | None = None
+    """Runs after the server stopped (e.g. to delete its database file)."""
 
 
 ENVELOPE = AdapterConfig(kind="envelope")

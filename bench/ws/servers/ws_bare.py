@@ -15,6 +15,7 @@ import json
 import signal
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
 
 from bench.ws.servers.common import EVENT_PREFIX, raise_nofile_limit, reply_frame, run_loop
 
@@ -32,6 +33,8 @@ async def handler(ws: ServerConnection) -> None:
             elif kind == "join":
                 members.add(ws)
                 await ws.send(reply_frame(request))
+    except ConnectionClosed:
+        pass  # the load generator drops its connections without a closing handshake
     finally:
         members.discard(ws)
 
