@@ -36,6 +36,10 @@ class RequestContextMiddleware:
         )
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        if scope["type"] == "websocket":
+            # A socket's frames go straight through: no wrapper on its hot send path.
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
         status_code = 0
 
@@ -49,14 +53,13 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            if scope["type"] == "http":
-                log.info(
-                    "request",
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status_code,
-                    ms=round((time.perf_counter() - started) * 1000, 1),
-                )
+            log.info(
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status_code,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
 
 
 class SecurityHeadersMiddleware:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from starlette.websockets import WebSocket
@@ -72,6 +74,8 @@ class Connection:
         self.bucket = TokenBucket(limits.rate_per_second, limits.burst)
         self.strikes = 0
         self._queue: deque[str] = deque()
+        self._writer_busy = False
+        self._stalled: tuple[Coroutine[Any, Any, None], Any] | None = None
         self._ready = asyncio.Event()
         self._space = asyncio.Event()
         self._space.set()
@@ -85,17 +89,41 @@ class Connection:
         return not self.done.is_set()
 
     # --- sending --------------------------------------------------------------------------
+    #
+    # Fast path: while nothing is queued, a frame is written synchronously by driving the ASGI
+    # send coroutine by hand. uvicorn's send only suspends when the socket's write buffer is
+    # full (backpressure); until then it completes in one step, so fan-out to a thousand
+    # sockets costs no task switch and no await per recipient. The first time a send does
+    # suspend, the writer task takes over: it finishes that send and drains the queue, and
+    # new frames queue behind it (in order) until it is done.
 
     def send(self, text: str) -> None:
-        """Queue a frame without waiting. A full queue cuts the connection off."""
+        """Write or queue a frame without waiting. A full queue cuts the connection off."""
         if self.done.is_set():
             return
+        if self._writer_busy or self._queue:
+            self._enqueue(text)
+            return
+        coro = self.websocket.send({"type": "websocket.send", "text": text})
+        try:
+            waiting_for = coro.send(None)
+        except StopIteration:
+            return  # written
+        except Exception:
+            self.finish(CLOSE_GOING_AWAY, "")
+            return
+        self._writer_busy = True
+        self._stalled = (coro, waiting_for)
+        self._ready.set()
+
+    def _enqueue(self, text: str) -> None:
         if len(self._queue) >= self.limits.max_queue:
             self.cut_off = True
             self.finish(CLOSE_TRY_AGAIN_LATER, "slow consumer")
             log.info("ws_slow_consumer_cut_off", user_id=self.principal.user_id)
             return
         self._queue.append(text)
+        self._writer_busy = True
         self._ready.set()
         if len(self._queue) >= self.limits.max_queue:
             self._space.clear()
@@ -139,14 +167,19 @@ class Connection:
         state.replaying = False
 
     async def writer(self) -> None:
-        """Drain the queue into the socket; the only coroutine that writes to it."""
+        """Finish a send that hit backpressure, then drain the queue; then back to fast path."""
         try:
             while True:
+                if self._stalled is not None:
+                    coro, waiting_for = self._stalled
+                    self._stalled = None
+                    await _resume(coro, waiting_for)
                 while self._queue:
                     text = self._queue.popleft()
                     if len(self._queue) < self.limits.max_queue // 2:
                         self._space.set()
                     await self.websocket.send_text(text)
+                self._writer_busy = False
                 if self.done.is_set():
                     return
                 self._ready.clear()
@@ -165,3 +198,18 @@ class Connection:
 
     def queued(self) -> int:
         return len(self._queue)
+
+
+async def _resume(coro: Coroutine[Any, Any, None], waiting_for: Any) -> None:
+    """Drive a send coroutine that suspended during the fast path to completion.
+
+    It yielded the future it waits on (uvicorn's "writable" event); wait for that future,
+    then step the coroutine again, as a Task would.
+    """
+    try:
+        while True:
+            if waiting_for is not None:
+                await waiting_for
+            waiting_for = coro.send(None)
+    except StopIteration:
+        return
