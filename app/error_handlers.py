@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from asyncpg.exceptions import DataError as PostgresDataError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import AppError, TooManyRequests
@@ -65,6 +67,18 @@ def _clean_validation_errors(errors: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
+def _is_bad_value(exc: DBAPIError) -> bool:
+    """A data exception (SQLSTATE class 22) anywhere in the driver's exception chain."""
+    if isinstance(exc, DataError):
+        return True
+    seen: BaseException | None = exc.orig
+    while seen is not None:
+        if isinstance(seen, PostgresDataError | OverflowError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
@@ -85,6 +99,27 @@ def install_error_handlers(app: FastAPI) -> None:
             "validation_error",
             f"Some fields are invalid: {fields}." if fields else "The request is invalid.",
             details,
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        if not _is_bad_value(exc):
+            return await unexpected_error(request, exc)
+        # The database refused a value the schemas let through (an id beyond its integer
+        # range, a NUL character in text on PostgreSQL): the input is at fault, not us.
+        log.info("database_refused_value", error=type(exc.orig).__name__)
+        return await _respond(
+            request, 422, "invalid_value", "A value is out of range or contains characters "
+            "that cannot be stored."
+        )
+
+    @app.exception_handler(OverflowError)
+    async def overflow_error(request: Request, exc: OverflowError) -> Response:
+        # SQLite's driver raises this itself for integers beyond 64 bits.
+        log.info("database_refused_value", error="OverflowError")
+        return await _respond(
+            request, 422, "invalid_value", "A value is out of range or contains characters "
+            "that cannot be stored."
         )
 
     @app.exception_handler(StarletteHTTPException)

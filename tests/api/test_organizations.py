@@ -173,3 +173,18 @@ async def test_only_platform_admins_list_all_organizations(
     bad = await client.get("/api/v1/organizations?cursor=%%%", headers=headers)
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "invalid_cursor"
+
+
+async def test_out_of_range_ids_and_nul_characters_are_4xx_not_500(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await register(client)
+    huge = await client.get(f"/api/v1/organizations/{2**63}", headers=owner.headers)
+    assert huge.status_code in (404, 422)
+    nul = await client.patch(
+        f"/api/v1/organizations/{owner.organization_id}",
+        json={"description": "before\x00after"},
+        headers=owner.headers,
+    )
+    assert nul.status_code in (200, 422)
+    assert nul.status_code != 500
