@@ -114,7 +114,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OverflowError)
-    async def overflow_error(request: Request, exc: OverflowError) -> Response:
+    async def overflow_error(request: Request, _exc: OverflowError) -> Response:
         # SQLite's driver raises this itself for integers beyond 64 bits.
         log.info("database_refused_value", error="OverflowError")
         return await _respond(
