@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from app import PROJECT_ROOT
+from app.analytics import service as analytics
 from app.api import health
 from app.api.router import api_router
 from app.config import Settings
@@ -46,9 +47,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.counter = counter
         app.state.hub = hub
         await hub.start()
+        await analytics.start(app.state)
         try:
             yield
         finally:
+            await analytics.stop(app.state)  # flushes queued activity records
             await hub.stop()
             if redis is not None:
                 await redis.aclose()

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from app import models
 from app.db import create_engine
 from app.models.base import UTCDateTime
+from app.search.ddl import include_name
 
 config = context.config
 target_metadata = models.Base.metadata
@@ -41,6 +42,8 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",
+        # Search's FTS5 table and trigram/jsonb indexes are raw DDL, not models: skip them.
+        include_name=include_name,
         compare_type=True,
         compare_server_default=False,
     )
@@ -71,6 +74,7 @@ if context.is_offline_mode():
         url=_database_url(),
         target_metadata=target_metadata,
         render_item=_render_item,
+        include_name=include_name,
         literal_binds=True,
     )
     with context.begin_transaction():

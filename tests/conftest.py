@@ -83,11 +83,14 @@ async def wipe_database(engine: AsyncEngine) -> None:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        try:
+    try:
+        async with application.router.lifespan_context(application):
             yield application
-        finally:
-            await wipe_database(application.state.engine)
+    finally:
+        # After shutdown, so that what the app flushes on the way out is wiped too.
+        engine = create_engine(settings.effective_database_url)
+        await wipe_database(engine)
+        await engine.dispose()
 
 
 @pytest.fixture

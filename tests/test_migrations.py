@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from app import migrate
 from app.db import create_engine
 from app.models import Base
+from app.search.ddl import include_name
 from tests.databases import (
     create_postgres_database,
     drop_postgres_database,
@@ -50,8 +51,11 @@ def _inspect(url: str, fn: Any) -> Any:
 
 
 def _diff(conn: Connection) -> list[Any]:
+    # The same filter as migrations/env.py: search's raw-DDL objects are not models.
     context = MigrationContext.configure(
-        conn, opts={"compare_type": True, "target_metadata": Base.metadata}
+        conn,
+        opts={"compare_type": True, "target_metadata": Base.metadata,
+              "include_name": include_name},
     )
     return list(compare_metadata(context, Base.metadata))
 

@@ -1,7 +1,228 @@
-"""Media uploads: /media (images only, re-encoded) and serving them."""
+"""Media uploads: /media (images only, re-encoded) and serving them.
+
+Also the one place that reads an uploaded file from a request body with a size cap enforced
+while reading (``read_upload``); the CSV import uses it too.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from app.api.deps import CurrentPrincipal, SessionDep, SettingsDep
+from app.errors import AppError, InvalidInput
+from app.kit.pagination import (
+    Page,
+    PageParams,
+    decode_cursor,
+    encode_cursor,
+    page_params,
+)
+from app.media import service as media_service
+from app.media.schemas import MediaRead
+from app.media.service import FileRequired, FileTooLarge
+from app.media.storage import Storage, storage_for
 
 router = APIRouter(tags=["media"])
+
+# Ids are 32-bit integers in the database: a bigger one is refused before any query.
+MAX_ID = 2**31 - 1
+MediaId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# Room for the multipart envelope (boundaries, part headers) around the file itself.
+MULTIPART_SLACK = 64 * 1024
+# Served images never change under an id: caches may keep them for a year.
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+
+
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    code = "unsupported_media_type"
+    message = "Send the file as multipart/form-data in a field named \"file\"."
+
+
+def cursor_id(cursor: str | None) -> int | None:
+    """The id a keyset cursor holds (``invalid_cursor`` for anything else)."""
+    if cursor is None:
+        return None
+    values = decode_cursor(cursor)
+    if (
+        len(values) != 1
+        or not isinstance(values[0], int)
+        or isinstance(values[0], bool)
+        or not 0 < values[0] <= MAX_ID
+    ):
+        raise InvalidInput("The cursor is not valid; start again without it.",
+                           code="invalid_cursor")
+    return values[0]
+
+
+def get_storage(settings: SettingsDep) -> Storage:
+    return storage_for(settings)
+
+
+StorageDep = Annotated[Storage, Depends(get_storage)]
+
+
+async def _capped(
+    stream: AsyncIterator[bytes], limit: int, error: AppError
+) -> AsyncGenerator[bytes, None]:
+    received = 0
+    async for chunk in stream:
+        received += len(chunk)
+        if received > limit:
+            raise error  # stop reading: the rest of an oversized body is never buffered
+        yield chunk
+
+
+async def read_upload(
+    request: Request,
+    *,
+    limit: int,
+    too_large: AppError,
+    field: str = "file",
+    raw_types: frozenset[str] = frozenset(),
+) -> bytes:
+    """The uploaded file's bytes: a multipart field, or the raw body for ``raw_types``.
+
+    A declared Content-Length over the cap is refused before a byte is read; otherwise the
+    body is counted while it streams in and refused as soon as it passes the cap.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
+        raise too_large
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        parser = MultiPartParser(
+            request.headers,
+            _capped(request.stream(), limit + MULTIPART_SLACK, too_large),
+            max_files=1,
+            max_fields=20,
+            max_part_size=64 * 1024,
+        )
+        try:
+            form = await parser.parse()
+        except MultiPartException as exc:
+            raise InvalidInput(
+                f"The multipart body could not be read: {exc.message}", code="invalid_multipart"
+            ) from exc
+        try:
+            upload = form.get(field)
+            if not isinstance(upload, UploadFile):
+                raise FileRequired(f"Send the file in a multipart field named \"{field}\".")
+            data = await upload.read(limit + 1)
+        finally:
+            await form.close()
+        if len(data) > limit:
+            raise too_large
+        return data
+    if media_type in raw_types:
+        return b"".join([chunk async for chunk in _capped(request.stream(), limit, too_large)])
+    accepted = ", ".join(["multipart/form-data", *sorted(raw_types)])
+    raise UnsupportedMediaType(f"Send the file as {accepted}.")
+
+
+def multipart_body(description: str) -> dict[str, Any]:
+    """OpenAPI for a body read by ``read_upload`` (FastAPI cannot infer it)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                }
+            },
+        }
+    }
+
+
+@router.post(
+    "/media",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=multipart_body(
+        "An image (JPEG, PNG, WebP or GIF, by content), at most 10 MB and 50 megapixels."
+    ),
+    responses={
+        413: {"description": "file_too_large"},
+        415: {"description": "not multipart"},
+        422: {"description": "unsupported_image, image_too_large, file_required"},
+    },
+)
+async def upload_media(
+    request: Request, principal: CurrentPrincipal, session: SessionDep, storage: StorageDep
+) -> MediaRead:
+    """Upload an image for your organization (any signed-in member).
+
+    The image is checked by its content, re-encoded to WebP without metadata (at most
+    2048 px on its longest side) and given a 400 px thumbnail.
+    """
+    if principal.organization_id is None:
+        raise media_service.OrganizationRequired()
+    data = await read_upload(
+        request, limit=media_service.MAX_UPLOAD_BYTES, too_large=FileTooLarge()
+    )
+    media = await media_service.upload_image(session, storage, principal, data)
+    return MediaRead.of(media)
+
+
+@router.get("/media")
+async def list_media(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+) -> Page[MediaRead]:
+    """Your organization's uploads, newest first."""
+    before_id = cursor_id(page.cursor)
+    rows = await media_service.list_own(
+        session, principal, limit=page.limit + 1, before_id=before_id
+    )
+    items = [MediaRead.of(m) for m in rows[: page.limit]]
+    next_cursor = encode_cursor([items[-1].id]) if len(rows) > page.limit else None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def _image_response(content_type: str, data: bytes) -> Response:
+    return Response(
+        content=data,
+        media_type=content_type,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": CACHE_FOREVER,
+            "Content-Disposition": "inline",
+            # Opened on its own, the file can run nothing and load nothing.
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
+
+
+_IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/webp": {}}, "description": "The image."},
+    404: {"description": "media_not_found"},
+}
+
+
+@router.get("/media/{media_id}", response_class=Response, responses=_IMAGE_RESPONSES)
+async def get_media(
+    media_id: MediaId, session: SessionDep, storage: StorageDep
+) -> Response:
+    """The image (public)."""
+    media, data = await media_service.read(session, storage, media_id)
+    return _image_response(media.content_type, data)
+
+
+@router.get("/media/{media_id}/thumbnail", response_class=Response, responses=_IMAGE_RESPONSES)
+async def get_media_thumbnail(
+    media_id: MediaId, session: SessionDep, storage: StorageDep
+) -> Response:
+    """The image's thumbnail, at most 400 px on its longest side (public)."""
+    media, data = await media_service.read(session, storage, media_id, thumbnail=True)
+    return _image_response(media.content_type, data)
+

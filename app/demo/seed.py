@@ -15,13 +15,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import repository as accounts_repository
+from app.catalog import service as catalog
+from app.catalog.schemas import ProductCreate
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
+from app.demo import catalog_data
+from app.demo.catalog_data import BOOTHS, HALLS, BoothSeed
 from app.demo.data import (
     ADMIN,
     BUYERS,
@@ -32,7 +39,17 @@ from app.demo.data import (
     PersonSeed,
 )
 from app.kit.passwords import hash_password
-from app.models import Membership, Organization, User
+from app.models import (
+    Booth,
+    BoothCertification,
+    Event,
+    Hall,
+    Membership,
+    Organization,
+    Product,
+    User,
+)
+from app.models.base import utcnow
 
 # Public on purpose: printed on the console at start-up so anyone trying the demo can sign in.
 DEMO_PASSWORD = "tradehall-demo"  # noqa: S105
@@ -40,6 +57,11 @@ DEMO_PASSWORD = "tradehall-demo"  # noqa: S105
 USERS = "users"
 ORGANIZATIONS_COUNTED = "organizations"
 MEMBERSHIPS = "memberships"
+EVENTS = "events"
+HALLS_COUNTED = "halls"
+BOOTHS_COUNTED = "booths"
+CERTIFICATIONS = "certifications"
+PRODUCTS = "products"
 
 
 class DemoRefused(RuntimeError):
@@ -76,6 +98,8 @@ class SeedContext:
     summary: DemoSummary = field(default_factory=DemoSummary)
     organizations: dict[str, Organization] = field(default_factory=dict)  # by name
     users: dict[str, User] = field(default_factory=dict)  # by email
+    event: Event | None = None  # the demo expo
+    halls: dict[str, Hall] = field(default_factory=dict)  # the expo's, by name
     _password_hash: str | None = None
 
     async def password_hash(self) -> str:
@@ -202,9 +226,174 @@ async def seed_organizations(ctx: SeedContext) -> None:
             await ensure_membership(ctx, user, organization, member.role)
 
 
-# Later issues append their steps (events and halls, booths, products, ...). Order matters:
-# a step may rely on what the steps before it put in the context.
-STEPS: tuple[SeedStep, ...] = (seed_admin, seed_organizations)
+# --- the expo: event, halls, booths, products -------------------------------------------------
+
+
+def _supplier_name(web_name: str) -> str:
+    """The demo supplier whose website is ``https://<web_name>.example.com``."""
+    for seed in SUPPLIERS:
+        if seed.website == f"https://{web_name}.example.com":
+            return seed.name
+    raise LookupError(f"no demo supplier {web_name!r} in app.demo.data")
+
+
+async def seed_expo(ctx: SeedContext) -> None:
+    """The Fuqing Seafood Online Expo, live: it opened a few days before the first seed.
+
+    Its natural key is (organizer, title); an existing expo keeps its dates and status.
+    """
+    organizer = ctx.organizations[ORGANIZER.name]
+    event = await ctx.session.scalar(
+        select(Event)
+        .where(Event.organizer_id == organizer.id, Event.title == catalog_data.EXPO_TITLE)
+        .order_by(Event.id)
+        .limit(1)
+    )
+    created = event is None
+    if event is None:
+        zone = ZoneInfo(catalog_data.EXPO_TIME_ZONE)
+        first_day = datetime.now(zone).date() - timedelta(days=catalog_data.EXPO_STARTED_DAYS_AGO)
+        last_day = first_day + timedelta(days=catalog_data.EXPO_DAYS)
+        event = Event(
+            organizer_id=organizer.id,
+            title=catalog_data.EXPO_TITLE,
+            title_zh=catalog_data.EXPO_TITLE_ZH,
+            theme=catalog_data.EXPO_THEME,
+            description=catalog_data.EXPO_DESCRIPTION,
+            description_zh=catalog_data.EXPO_DESCRIPTION_ZH,
+            time_zone=catalog_data.EXPO_TIME_ZONE,
+            starts_at=datetime.combine(first_day, time(9), zone),
+            ends_at=datetime.combine(last_day, time(18), zone),
+            status="live",
+        )
+        ctx.session.add(event)
+        await ctx.session.flush()
+    ctx.count(EVENTS, created=created)
+    ctx.event = event
+
+
+async def seed_halls(ctx: SeedContext) -> None:
+    """The expo's six halls, in lobby order; a hall is found by its English name."""
+    assert ctx.event is not None  # noqa: S101 - seed_expo runs first
+    existing = {
+        hall.name: hall
+        for hall in await ctx.session.scalars(select(Hall).where(Hall.event_id == ctx.event.id))
+    }
+    for position, seed in enumerate(HALLS):
+        hall = existing.get(seed.name)
+        if hall is None:
+            hall = Hall(event_id=ctx.event.id, name=seed.name, name_zh=seed.name_zh,
+                        description=seed.description, position=position)
+            ctx.session.add(hall)
+            await ctx.session.flush()
+        ctx.count(HALLS_COUNTED, created=seed.name not in existing)
+        ctx.halls[seed.name] = hall
+
+
+def _certificates(booth: Booth, seed: BoothSeed, no: int, today: date) -> list[BoothCertification]:
+    # Valid for 6 to 30 months from the seed day, different per company and scheme.
+    return [
+        BoothCertification(
+            booth_id=booth.id,
+            scheme=scheme,
+            number=catalog_data.certificate_number(scheme, no),
+            issuer=catalog_data.CERTIFICATE_ISSUERS.get(scheme, ""),
+            expires_on=today + timedelta(days=30 * (6 + (no * 7 + index * 5) % 24)),
+        )
+        for index, scheme in enumerate(seed.certifications)
+    ]
+
+
+def _about(description: str) -> str:
+    """An organization's description without its leading "Name (中文名) ": the booth's title
+    already says who it is."""
+    _name, found, about = description.partition(") ")
+    return about[:1].upper() + about[1:] if found and about else description
+
+
+async def seed_booths(ctx: SeedContext) -> None:
+    """An approved booth for every demo supplier, with its profile and certificates.
+
+    An existing booth (found by event and supplier) is left exactly as it is.
+    """
+    event = ctx.event
+    assert event is not None  # noqa: S101 - seed_expo runs first
+    decided_by = ctx.users.get(ORGANIZER.owner.email)
+    today = utcnow().date()
+    for no, seed in enumerate(BOOTHS, start=1):
+        supplier = ctx.organizations[_supplier_name(seed.supplier)]
+        booth = await ctx.session.scalar(
+            select(Booth).where(Booth.event_id == event.id, Booth.supplier_id == supplier.id)
+        )
+        if booth is not None:
+            ctx.count(BOOTHS_COUNTED, created=False)
+            held = await ctx.session.scalar(
+                select(func.count(BoothCertification.id))
+                .where(BoothCertification.booth_id == booth.id)
+            )
+            ctx.summary.already_present[CERTIFICATIONS] += int(held or 0)
+            continue
+        booth = Booth(
+            event_id=event.id,
+            hall_id=ctx.halls[seed.hall].id,
+            supplier_id=supplier.id,
+            status="approved",
+            decided_at=utcnow(),
+            decided_by_id=decided_by.id if decided_by is not None else None,
+            description=_about(supplier.description),
+            description_zh=seed.description_zh,
+            export_markets=list(seed.markets),
+            founded_year=seed.founded,
+            staff_count=seed.staff,
+            annual_output_tonnes=Decimal(seed.output_t) if seed.output_t else None,
+            cold_storage_tonnes=(
+                Decimal(seed.cold_storage_t) if seed.cold_storage_t is not None else None
+            ),
+        )
+        ctx.session.add(booth)
+        await ctx.session.flush()
+        ctx.count(BOOTHS_COUNTED, created=True)
+        certificates = _certificates(booth, seed, no, today)
+        ctx.session.add_all(certificates)
+        await ctx.session.flush()
+        ctx.summary.created[CERTIFICATIONS] += len(certificates)
+
+
+async def seed_products(ctx: SeedContext) -> None:
+    """Each supplier's catalog (catalog_data.products_of), through the catalog service.
+
+    The service normalises each product and keeps ``price_from`` with its tiers, exactly as
+    for a product created through the API. A product is found by its supplier and name,
+    deleted ones included: a demo product a person deleted stays deleted.
+    """
+    for seed in BOOTHS:
+        supplier = ctx.organizations[_supplier_name(seed.supplier)]
+        present = set(
+            await ctx.session.scalars(
+                select(Product.name).where(Product.supplier_id == supplier.id)
+            )
+        )
+        for body in catalog_data.products_of(seed):
+            if body["name"] in present:
+                ctx.count(PRODUCTS, created=False)
+                continue
+            data = await catalog.validated(
+                ctx.session, supplier.id, ProductCreate.model_validate(body)
+            )
+            await catalog.write_new(ctx.session, supplier.id, data)
+            ctx.count(PRODUCTS, created=True)
+
+
+# Later issues append their steps. Order matters: a step may rely on what the steps before it
+# put in the context.
+STEPS: tuple[SeedStep, ...] = (
+    seed_admin,
+    seed_organizations,
+    seed_expo,
+    seed_halls,
+    seed_booths,
+    seed_products,
+)
 
 
 def demo_logins() -> list[DemoLogin]:

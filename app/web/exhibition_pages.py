@@ -1,7 +1,23 @@
-"""Exhibition floor pages: event lobby, booths, products, search, exhibitor and organizer tools."""
+"""Exhibition floor pages: event lobby, booths, products, search, exhibitor and organizer tools.
+
+``router`` (mounted by create_app) gathers the page modules, one per audience:
+
+- ``floor_pages``: the public floor (events, lobby, booth, product, search);
+- ``exhibitor_pages``: a supplier's booths and applications, the booth editor;
+- ``product_pages``: a supplier's product manager (catalog, product form, CSV);
+- ``organizer_pages``: an organizer's events, halls and application review queue.
+
+Shared pieces (the page dependency, formats, upload forms) are in ``exhibition_view``.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.web import exhibitor_pages, floor_pages, organizer_pages, product_pages
+
 router = APIRouter(include_in_schema=False)
+router.include_router(floor_pages.router)
+router.include_router(exhibitor_pages.router)
+router.include_router(product_pages.router)
+router.include_router(organizer_pages.router)

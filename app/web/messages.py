@@ -29,6 +29,7 @@ SERVICE_MESSAGES = (
     N_("This conflicts with the current state."),
     N_("Some fields are invalid."),
     N_("Too many requests; try again later."),
+    N_("A value is out of range or contains characters that cannot be stored."),
     N_("A service TradeHall depends on is not reachable right now; try again shortly."),
     # app/error_handlers.py and Starlette's HTTP phrases
     N_("Request failed."),
@@ -58,4 +59,54 @@ SERVICE_MESSAGES = (
     N_("No such invitation."),
     N_("This invitation has already been accepted."),
     N_("Only platform admins can list every organization."),
+    # app/events/service.py
+    N_("No such event."),
+    N_("Only the event's organizer can do this."),
+    N_("Only organizer organizations can create events."),
+    N_("The event's status does not allow this."),
+    N_("This event is closed; it can no longer be changed."),
+    N_("No such hall in this event."),
+    N_("This event already has a hall with this name; choose another name."),
+    N_("This hall has booths; move or remove them before deleting the hall."),
+    N_("The event must end after it starts: set ends_at after starts_at."),
+    N_("The event is a draft: publish it first; then it can go live and be closed."),
+    N_("The event is already published: it can go live, or be closed."),
+    N_("The event is live: it can only be closed."),
+    N_("The event is closed, which is final: its status cannot change any more."),
+    # app/booths/service.py
+    N_("No such booth."),
+    N_("Only supplier organizations can apply for a booth."),
+    N_("Only the exhibitor's team can edit its booth."),
+    N_("Only the event's organizer can decide on applications."),
+    N_("This event does not take booth applications now."),
+    N_("This event is closed; it no longer takes booth applications."),
+    N_("This event is not published yet; applications open when it is."),
+    N_("Your organization already has a booth in this event; edit that one instead."),
+    N_("The booth's status does not allow this."),
+    N_("The booth is already approved, and a decision is final."),
+    N_("The booth was rejected, and a decision is final."),
+    N_("The hall can change only while the application is pending; this booth has been "
+       "decided on."),
+    N_("This hall is not part of the event; choose one of its halls."),
+    N_("This image is not one of your organization's uploads; upload it first."),
+    # app/catalog/service.py and app/catalog/imports.py
+    N_("No such product."),
+    N_("Only members of a supplier organization can manage products."),
+    N_("The file has problems; nothing was imported."),
+    N_("The file is larger than 5 MB: split it into several files and import them one by "
+       "one."),
+    # app/media/service.py
+    N_("No such image."),
+    N_("Uploads belong to an organization; this account is not a member of one."),
+    N_('Send the image as a multipart form field named "file".'),
+    N_("The file is empty."),
+    N_("The file is larger than 10 MB. Make it smaller and upload it again."),
+    N_("This file is not an image we accept: upload a JPEG, PNG, WebP or GIF picture."),
+    N_("This image has more than 50 megapixels. Resize it and upload it again."),
+    # app/search/service.py
+    N_("price_min is greater than price_max; swap them or widen the range."),
+    N_("Prices are compared within one currency: add currency (for example currency=USD) "
+       "to filter or sort by price."),
+    N_("The cursor is not valid for this search; start again without it."),
+    N_("The search text has more than 8 words; use fewer, more telling words."),
 )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.schemas import MeUpdate
 from app.config import Settings
+from app.demo.catalog_data import BOOTHS, products_of
 from app.demo.data import ADMIN, BUYERS, ORGANIZATIONS, ORGANIZER, SUPPLIERS
 from app.demo.seed import (
     DEMO_PASSWORD,
@@ -23,7 +24,16 @@ from app.demo.seed import (
     seed_demo,
 )
 from app.kit.passwords import hash_password
-from app.models import Membership, Organization, User
+from app.models import (
+    Booth,
+    BoothCertification,
+    Event,
+    Hall,
+    Membership,
+    Organization,
+    Product,
+    User,
+)
 from app.organizations.schemas import OrganizationCreate, OrganizationUpdate
 
 DEMO_URL = "http://127.0.0.1:8765"
@@ -34,6 +44,11 @@ async def row_counts(db: AsyncSession) -> dict[str, int]:
         "users": await db.scalar(select(func.count()).select_from(User)),
         "organizations": await db.scalar(select(func.count()).select_from(Organization)),
         "memberships": await db.scalar(select(func.count()).select_from(Membership)),
+        "events": await db.scalar(select(func.count()).select_from(Event)),
+        "halls": await db.scalar(select(func.count()).select_from(Hall)),
+        "booths": await db.scalar(select(func.count()).select_from(Booth)),
+        "certifications": await db.scalar(select(func.count()).select_from(BoothCertification)),
+        "products": await db.scalar(select(func.count()).select_from(Product)),
     }
     await db.rollback()  # end the read, so the next look sees what was written since
     return {name: int(n or 0) for name, n in counts.items()}
@@ -197,7 +212,12 @@ async def test_a_half_seeded_database_is_completed(settings: Settings, db: Async
 
     summary = await seed_demo(settings)
 
-    assert dict(summary.created) == {"organizations": 1, "users": 1, "memberships": 2}
+    # Its booth, certificates and products went with it (cascade), and come back with it.
+    booth = next(b for b in BOOTHS if f"https://{b.supplier}.example.com" == mussels.website)
+    assert dict(summary.created) == {
+        "organizations": 1, "users": 1, "memberships": 2, "booths": 1,
+        "certifications": len(booth.certifications), "products": len(products_of(booth)),
+    }
     assert await row_counts(db) == full
     assert await memberships_by_email(db) == expected_memberships()
 
@@ -225,7 +245,7 @@ async def test_production_mode_is_refused_and_nothing_is_written(
     production = settings.model_copy(update={"environment": "prod"})
     with pytest.raises(DemoRefused, match="development mode"):
         await seed_demo(production)
-    assert await row_counts(db) == {"users": 0, "organizations": 0, "memberships": 0}
+    assert set((await row_counts(db)).values()) == {0}
 
 
 # --- the printed logins ---------------------------------------------------------------------
