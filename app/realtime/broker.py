@@ -81,16 +81,19 @@ class RedisBroker:
         self._confirmations: dict[str, asyncio.Future[None]] = {}
         self._connected = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     async def start(self, on_message: MessageCallback) -> None:
         self._on_message = on_message
         self._reader = asyncio.create_task(self._run(), name="redis-broker-reader")
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._reader is not None:
             self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+            # redis-py's get_message can swallow a cancellation; the loop also checks
+            # _stopping, so bound the wait instead of trusting the cancel.
+            await asyncio.wait({self._reader}, timeout=self.CONNECT_TIMEOUT)
         if self._pubsub is not None:
             with contextlib.suppress(Exception):
                 await self._pubsub.aclose()  # type: ignore[no-untyped-call]
@@ -130,7 +133,7 @@ class RedisBroker:
 
     async def _run(self) -> None:
         backoff = 0.1
-        while True:
+        while not self._stopping:
             try:
                 async with self._lock:
                     self._pubsub = await self._connect()
@@ -150,7 +153,7 @@ class RedisBroker:
 
     async def _read(self, pubsub: PubSub) -> None:
         strip = len(self._prefix)
-        while True:
+        while not self._stopping:
             message = await pubsub.get_message(timeout=1.0)
             if message is None:
                 continue
