@@ -76,6 +76,8 @@ def _filters_only() -> tuple[tuple[tuple[str, str], ...], ...]:
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
+        Scenario("exact", "the brief's query alone: q=shrimp&certification=MSC&incoterm=FOB",
+                 _text_two_filters()[:1]),
         Scenario("text2f", "text + two filters (q=shrimp&certification=MSC&incoterm=FOB and "
                  "32 neighbours)", _text_two_filters()),
         Scenario("zh2", "Chinese, two characters (q=对虾, 4 sorts/filters)",

@@ -88,11 +88,12 @@ class Databases:
 
 
 def postgres_backends(url: str) -> list[int]:
-    """The PostgreSQL client backends serving `url`'s user and database (a backend's title
-    is "postgres: [cluster: ]user database host(port) state"; autovacuum is left out)."""
+    """The PostgreSQL client backends serving `url`'s user and database, and the parallel
+    workers they started (a backend's title is "postgres: [cluster: ]user database
+    host(port) state"; a worker's "... parallel worker for PID n"; autovacuum is left out)."""
     parsed = make_url(url)
     needle = f" {parsed.username} {parsed.database} "
-    found = []
+    titles: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -100,9 +101,14 @@ def postgres_backends(url: str) -> list[int]:
             title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if title.startswith("postgres: ") and needle in title:
-            found.append(int(entry.name))
-    return found
+        if title.startswith("postgres: "):
+            titles[int(entry.name)] = title
+    backends = [pid for pid, title in titles.items() if needle in title]
+    leaders = {str(pid) for pid in backends}
+    workers = [pid for pid, title in titles.items()
+               if "parallel worker for PID " in title
+               and title.split("parallel worker for PID ", 1)[1].split()[0] in leaders]
+    return backends + workers
 
 
 class BackendMeter:
