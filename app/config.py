@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     # default: on in dev, off in prod.
     realtime_diagnostics: bool | None = None
 
+    # Product search: encoded result pages kept per process until the catalog changes
+    # (app/search/cache.py); 0 turns the cache off. The TTL bounds staleness if an
+    # invalidation is lost (e.g. Redis unreachable when a product was saved).
+    search_cache_entries: int = Field(default=1000, ge=0)
+    search_cache_ttl_seconds: float = Field(default=60.0, gt=0)
+
     log_level: str = "INFO"
     log_json: bool = False
 

@@ -70,7 +70,7 @@ async def session_scope(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
-            # Realtime events recorded by the unit of work go out only once it is committed.
-            hub = getattr(conn.app.state, "hub", None)
-            if hub is not None:
-                await hub.publish_pending(session)
+            # What must follow a commit (publishing the realtime events the unit of work
+            # recorded, invalidating cached search results) happens only once it is durable.
+            for hook in getattr(conn.app.state, "after_commit", ()):
+                await hook(session)

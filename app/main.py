@@ -21,6 +21,7 @@ from app.logging import configure_logging
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.realtime import endpoint as realtime_endpoint
 from app.realtime.setup import build_hub
+from app.search.cache import create_search_cache
 from app.web import exhibition_pages, pages, realtime_pages
 
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -41,11 +42,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         sessionmaker = create_sessionmaker(engine)
         hub = build_hub(settings, redis, sessionmaker)
+        search_cache = create_search_cache(
+            redis, settings.redis_prefix, max_entries=settings.search_cache_entries,
+            ttl_seconds=settings.search_cache_ttl_seconds,
+        )
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker
         app.state.redis = redis
         app.state.counter = counter
         app.state.hub = hub
+        app.state.search_cache = search_cache
+        # Run by the request's unit of work after it commits (app.db.session_scope).
+        app.state.after_commit = (hub.publish_pending, search_cache.after_commit)
         await hub.start()
         await analytics.start(app.state)
         try:

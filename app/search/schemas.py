@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.catalog.reference import INCOTERM_CODES, is_currency
+from app.catalog.schemas import MoneyOut, QuantityOut
 from app.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.kit.validation import CountryCode
 
@@ -116,10 +117,10 @@ class SearchItem(BaseModel):
     supplier: SupplierRef
     booth_id: int
     hall_id: int
-    price_from: Decimal
+    price_from: MoneyOut
     currency: str
     unit: str
-    moq: Decimal
+    moq: QuantityOut
     incoterms: list[str]
     certifications: list[str]
     origin_country: str

@@ -15,6 +15,9 @@ Rules:
 - Sort: relevance (the default with text), newest (the default without), price_asc,
   price_desc; keyset cursors, so paging never repeats or skips a row while the data stays
   the same. A cursor belongs to its sort.
+- Caching (``search_products_cached``): a public event's answer is shared by everyone who
+  asks the same question until a unit of work that changes what search shows commits
+  (``app.search.cache``, ``app.search.changes``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from app.errors import InvalidInput, NotFound
 from app.kit.pagination import decode_cursor, encode_cursor
 from app.models import Event
 from app.search import repository
+from app.search.cache import SearchCache
 from app.search.repository import Criteria, Facet, PageRow, Position, SortKey
 from app.search.schemas import (
     MAX_PRICE,
@@ -188,6 +192,25 @@ def _ranked(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
 
+async def search_products_cached(
+    session: AsyncSession,
+    principal: Principal | None,
+    event_id: int,
+    params: SearchParams,
+    cache: SearchCache,
+) -> bytes:
+    """`search_products` encoded as JSON, answered from `cache` when it may be.
+
+    Results of events everyone may see are shared by all callers until the catalog changes
+    (see ``app.search.cache``); a draft event's are computed for each caller."""
+
+    async def compute() -> tuple[bytes, bool]:
+        page, event = await _search(session, principal, event_id, params)
+        return page.model_dump_json().encode(), event.status != "draft"
+
+    return await cache.get_or_compute((event_id, params.model_dump_json()), compute)
+
+
 async def search_products(
     session: AsyncSession,
     principal: Principal | None,
@@ -195,6 +218,16 @@ async def search_products(
     params: SearchParams,
 ) -> SearchPage:
     """One page of an event's products matching `params`, with facet counts and the total."""
+    page, _event = await _search(session, principal, event_id, params)
+    return page
+
+
+async def _search(
+    session: AsyncSession,
+    principal: Principal | None,
+    event_id: int,
+    params: SearchParams,
+) -> tuple[SearchPage, Event]:
     event = await repository.get_event(session, event_id)
     if event is None or not can_see_event(event, principal):
         raise EventNotFound()
@@ -233,7 +266,7 @@ async def search_products(
         for value, n in _ranked(counts["hall"])
         if (hall := halls.get(int(value))) is not None
     ]
-    return SearchPage(
+    page = SearchPage(
         items=[_item(row) for row in rows],
         next_cursor=_encode(sort, rows[-1]) if more else None,
         facets=Facets(
@@ -246,3 +279,4 @@ async def search_products(
         ),
         total=total,
     )
+    return page, event

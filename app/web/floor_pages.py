@@ -315,7 +315,10 @@ async def search_page(event_id: EventId, view: ViewDep) -> Response:
         form.errors = _validation_errors(view, exc)
     else:
         try:
-            result = await search.search_products(view.session, view.viewer, event.id, params)
+            body = await search.search_products_cached(
+                view.session, view.viewer, event.id, params, view.request.app.state.search_cache
+            )
+            result = SearchPage.model_validate_json(body)
         except AppError as exc:
             if exc.status_code != 422:
                 raise
