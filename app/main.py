@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from app import PROJECT_ROOT
 from app.analytics import service as analytics
 from app.api import health
-from app.api.router import api_router
+from app.api.router import include_api
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.error_handlers import install_error_handlers
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(api_router)
+    include_api(app)
     app.include_router(pages.router)
     app.include_router(exhibition_pages.router)
     app.include_router(realtime_pages.router)

@@ -17,18 +17,11 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app import migrate
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.main import create_app
 from app.models import Base
-from tests.databases import (
-    create_postgres_database,
-    drop_postgres_database,
-    in_thread,
-    is_postgres,
-    sqlite_url,
-)
+from tests.databases import migrated_database
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 TEST_DATABASE_URL = os.environ.get("TRADEHALL_TEST_DATABASE_URL")
@@ -37,16 +30,7 @@ TEST_REDIS_URL = os.environ.get("TRADEHALL_TEST_REDIS_URL")
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if TEST_DATABASE_URL and is_postgres(TEST_DATABASE_URL):
-        url = create_postgres_database(TEST_DATABASE_URL)
-        try:
-            in_thread(lambda: migrate.upgrade(url))
-            yield url
-        finally:
-            drop_postgres_database(url)
-    else:
-        url = sqlite_url(tmp_path_factory.mktemp("db"))
-        in_thread(lambda: migrate.upgrade(url))
+    with migrated_database(tmp_path_factory.mktemp("db")) as url:
         yield url
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
+
+from app import migrate
 
 T = TypeVar("T")
 
@@ -62,6 +65,25 @@ def drop_postgres_database(url: str) -> None:
 
 def sqlite_url(directory: Path, name: str = "tradehall.db") -> str:
     return f"sqlite+aiosqlite:///{(directory / name).as_posix()}"
+
+
+@contextmanager
+def migrated_database(scratch: Path) -> Iterator[str]:
+    """A fresh database with every migration applied, gone afterwards: a new PostgreSQL
+    database when TRADEHALL_TEST_DATABASE_URL names PostgreSQL, else a SQLite file in
+    ``scratch``."""
+    server_url = os.environ.get("TRADEHALL_TEST_DATABASE_URL")
+    if server_url and is_postgres(server_url):
+        url = create_postgres_database(server_url)
+        try:
+            in_thread(lambda: migrate.upgrade(url))
+            yield url
+        finally:
+            drop_postgres_database(url)
+    else:
+        url = sqlite_url(scratch)
+        in_thread(lambda: migrate.upgrade(url))
+        yield url
 
 
 def _require_services() -> bool:

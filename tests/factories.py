@@ -304,3 +304,72 @@ async def add_colleague(client: httpx.AsyncClient, db: Any, owner: Account) -> A
         organization_id=owner.organization_id,
         token=await login(client, email),
     )
+
+
+# --- negotiations and offers ---------------------------------------------------------------
+
+
+@dataclass
+class Deal:
+    """A buyer and a supplier (each an org owner) negotiating about the supplier's product."""
+
+    buyer: Account
+    supplier: Account
+    product: dict[str, Any]
+    negotiation: dict[str, Any]
+
+    @property
+    def negotiation_id(self) -> int:
+        return int(self.negotiation["id"])
+
+
+async def create_negotiation(
+    client: httpx.AsyncClient, *, buyer: Account | None = None,
+    supplier: Account | None = None, message: str = "Can you quote 2 containers?",
+) -> Deal:
+    buyer = buyer or await register(client, kind="buyer", country="ES")
+    supplier = supplier or await register(client, kind="supplier")
+    product = await create_product(client, supplier)
+    response = await client.post(
+        "/api/v1/negotiations",
+        json={"subject_type": "product", "subject_id": product["id"], "message": message},
+        headers=buyer.headers,
+    )
+    assert response.status_code == 201, response.text
+    return Deal(buyer, supplier, product, dict(response.json()))
+
+
+def offer_body(product_id: int | None = None, **overrides: Any) -> dict[str, Any]:
+    """Valid terms: 2 lines of shrimp, USD, FOB Fuzhou, 30% deposit, valid for a week."""
+    from datetime import UTC, datetime, timedelta
+
+    body: dict[str, Any] = {
+        "lines": [
+            {"product_id": product_id, "description": "" if product_id else "Shrimp 31/40",
+             "quantity": "20000", "unit": "kg", "unit_price": "6.45"},
+            {"description": "Shrimp 41/50", "quantity": "5000", "unit": "kg",
+             "unit_price": "5.90"},
+        ],
+        "currency": "USD",
+        "incoterm": "FOB",
+        "named_place": "Fuzhou",
+        "shipment_date": "2031-06-30",
+        "deposit_percent": "30",
+        "balance_terms": "70% against B/L copy",
+        "valid_until": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+        "notes": "",
+    }
+    body.update(overrides)
+    return body
+
+
+async def propose_offer(
+    client: httpx.AsyncClient, deal: Deal, proposer: Account | None = None, **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        f"/api/v1/negotiations/{deal.negotiation_id}/offers",
+        json=offer_body(deal.product["id"], **overrides),
+        headers=(proposer or deal.supplier).headers,
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())

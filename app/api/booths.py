@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from fastapi import APIRouter, Query, Request, status
+from pydantic import AfterValidator, StringConstraints
 
 from app.analytics import service as analytics
 from app.analytics.schemas import ActivityCounts
@@ -20,9 +20,8 @@ from app.booths.schemas import (
     BoothUpdate,
     CertificationScheme,
 )
-from app.events.schemas import MAX_ID, refuse_control_characters
-from app.kit.pagination import Page, PageParams, page_params
-from app.kit.validation import CountryCode
+from app.kit.pagination import Page, PageDep
+from app.kit.validation import CountryCode, Id, IsoMoment, refuse_control_characters
 
 router = APIRouter(tags=["booths"])
 
@@ -31,17 +30,15 @@ SearchText = Annotated[
     StringConstraints(strip_whitespace=True, max_length=100),
     AfterValidator(refuse_control_characters),
 ]
-EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
-BoothId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/events/{event_id}/booths")
 async def list_booths(
-    event_id: EventId,
+    event_id: Id,
     viewer: OptionalPrincipal,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
-    hall_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: PageDep,
+    hall_id: Annotated[Id | None, Query()] = None,
     q: Annotated[SearchText | None, Query(description="in booth and supplier names")] = None,
     certification: Annotated[CertificationScheme | None, Query()] = None,
     market: Annotated[CountryCode | None, Query(description="an export market")] = None,
@@ -68,7 +65,7 @@ async def list_booths(
 
 @router.post("/events/{event_id}/booths", status_code=status.HTTP_201_CREATED)
 async def apply_for_booth(
-    event_id: EventId, data: BoothApply, viewer: CurrentPrincipal, session: SessionDep
+    event_id: Id, data: BoothApply, viewer: CurrentPrincipal, session: SessionDep
 ) -> BoothRead:
     """A supplier's member applies (one booth per supplier per event; event published or
     live)."""
@@ -77,7 +74,7 @@ async def apply_for_booth(
 
 @router.get("/booths/{booth_id}")
 async def get_booth(
-    booth_id: BoothId, request: Request, viewer: OptionalPrincipal, session: SessionDep
+    booth_id: Id, request: Request, viewer: OptionalPrincipal, session: SessionDep
 ) -> BoothRead:
     """Approved booths are public; others only for the exhibitor and the organizer.
     A visit by someone outside the exhibitor is counted for the dashboards."""
@@ -95,7 +92,7 @@ async def get_booth(
 
 @router.patch("/booths/{booth_id}")
 async def update_booth(
-    booth_id: BoothId, data: BoothUpdate, viewer: CurrentPrincipal, session: SessionDep
+    booth_id: Id, data: BoothUpdate, viewer: CurrentPrincipal, session: SessionDep
 ) -> BoothRead:
     """The exhibitor's members edit the profile (the organizer: 403; anyone else: 404)."""
     return await booths.update_booth(session, viewer, booth_id, data)
@@ -103,7 +100,7 @@ async def update_booth(
 
 @router.post("/booths/{booth_id}/approve")
 async def approve_booth(
-    booth_id: BoothId, viewer: CurrentPrincipal, session: SessionDep
+    booth_id: Id, viewer: CurrentPrincipal, session: SessionDep
 ) -> BoothRead:
     """applied → approved, by the event organizer's members (the exhibitor: 403)."""
     return await booths.approve(session, viewer, booth_id)
@@ -111,7 +108,7 @@ async def approve_booth(
 
 @router.post("/booths/{booth_id}/reject")
 async def reject_booth(
-    booth_id: BoothId, data: BoothReject, viewer: CurrentPrincipal, session: SessionDep
+    booth_id: Id, data: BoothReject, viewer: CurrentPrincipal, session: SessionDep
 ) -> BoothRead:
     """applied → rejected with a reason, by the event organizer's members."""
     return await booths.reject(session, viewer, booth_id, data)
@@ -119,10 +116,10 @@ async def reject_booth(
 
 @router.get("/booths/{booth_id}/activity-counts")
 async def booth_activity_counts(
-    booth_id: BoothId,
+    booth_id: Id,
     viewer: CurrentPrincipal,
     session: SessionDep,
-    since: Annotated[AwareDatetime | None, Query()] = None,
+    since: Annotated[IsoMoment | None, Query()] = None,
 ) -> ActivityCounts:
     """Visits and product views of the booth, per kind: its exhibitor and the organizer."""
     return await analytics.booth_counts(session, viewer, booth_id, since=since)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import AwareDatetime
+from fastapi import APIRouter, Query, Response, status
 
 from app.analytics import service as analytics
 from app.analytics.schemas import ActivityCounts
 from app.api.deps import CurrentPrincipal, OptionalPrincipal, SessionDep
 from app.events import service as events
 from app.events.schemas import (
-    MAX_ID,
     EventCreate,
     EventRead,
     EventStatus,
@@ -21,13 +19,10 @@ from app.events.schemas import (
     HallRead,
     HallUpdate,
 )
-from app.kit.pagination import Page, PageParams, page_params
+from app.kit.pagination import Page, PageDep
+from app.kit.validation import Id, IsoMoment
 
 router = APIRouter(prefix="/events", tags=["events"])
-
-PageDep = Annotated[PageParams, Depends(page_params)]
-EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
-HallId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("")
@@ -54,14 +49,14 @@ async def create_event(
 
 
 @router.get("/{event_id}")
-async def get_event(event_id: EventId, viewer: OptionalPrincipal, session: SessionDep) -> EventRead:
+async def get_event(event_id: Id, viewer: OptionalPrincipal, session: SessionDep) -> EventRead:
     """Public, except drafts: 404 for anyone but the organizer's members."""
     return await events.get_event(session, viewer, event_id)
 
 
 @router.patch("/{event_id}")
 async def update_event(
-    event_id: EventId, data: EventUpdate, viewer: CurrentPrincipal, session: SessionDep
+    event_id: Id, data: EventUpdate, viewer: CurrentPrincipal, session: SessionDep
 ) -> EventRead:
     """The organizer's members, until the event is closed (409 ``event_closed``)."""
     return await events.update_event(session, viewer, event_id, data)
@@ -69,21 +64,21 @@ async def update_event(
 
 @router.post("/{event_id}/publish")
 async def publish_event(
-    event_id: EventId, viewer: CurrentPrincipal, session: SessionDep
+    event_id: Id, viewer: CurrentPrincipal, session: SessionDep
 ) -> EventRead:
     """draft → published (organizer only; else 409 ``event_status_conflict``)."""
     return await events.publish_event(session, viewer, event_id)
 
 
 @router.post("/{event_id}/go-live")
-async def go_live(event_id: EventId, viewer: CurrentPrincipal, session: SessionDep) -> EventRead:
+async def go_live(event_id: Id, viewer: CurrentPrincipal, session: SessionDep) -> EventRead:
     """published → live (organizer only; else 409 ``event_status_conflict``)."""
     return await events.go_live(session, viewer, event_id)
 
 
 @router.post("/{event_id}/close")
 async def close_event(
-    event_id: EventId, viewer: CurrentPrincipal, session: SessionDep
+    event_id: Id, viewer: CurrentPrincipal, session: SessionDep
 ) -> EventRead:
     """live → closed, or published → closed (organizer only; closed is final)."""
     return await events.close_event(session, viewer, event_id)
@@ -91,10 +86,10 @@ async def close_event(
 
 @router.get("/{event_id}/activity-counts")
 async def event_activity_counts(
-    event_id: EventId,
+    event_id: Id,
     viewer: CurrentPrincipal,
     session: SessionDep,
-    since: Annotated[AwareDatetime | None, Query()] = None,
+    since: Annotated[IsoMoment | None, Query()] = None,
 ) -> ActivityCounts:
     """Booth visits, product views... in the event, per kind (the organizer's dashboard)."""
     return await analytics.event_counts(session, viewer, event_id, since=since)
@@ -102,7 +97,7 @@ async def event_activity_counts(
 
 @router.get("/{event_id}/halls")
 async def list_halls(
-    event_id: EventId, viewer: OptionalPrincipal, session: SessionDep, page: PageDep
+    event_id: Id, viewer: OptionalPrincipal, session: SessionDep, page: PageDep
 ) -> Page[HallRead]:
     """Whoever can see the event sees its halls, in lobby order."""
     items, next_cursor = await events.list_halls(
@@ -113,7 +108,7 @@ async def list_halls(
 
 @router.post("/{event_id}/halls", status_code=status.HTTP_201_CREATED)
 async def create_hall(
-    event_id: EventId, data: HallCreate, viewer: CurrentPrincipal, session: SessionDep
+    event_id: Id, data: HallCreate, viewer: CurrentPrincipal, session: SessionDep
 ) -> HallRead:
     """The organizer's members; names are unique per event (409 ``hall_name_taken``)."""
     return await events.create_hall(session, viewer, event_id, data)
@@ -121,8 +116,8 @@ async def create_hall(
 
 @router.patch("/{event_id}/halls/{hall_id}")
 async def update_hall(
-    event_id: EventId,
-    hall_id: HallId,
+    event_id: Id,
+    hall_id: Id,
     data: HallUpdate,
     viewer: CurrentPrincipal,
     session: SessionDep,
@@ -133,7 +128,7 @@ async def update_hall(
 
 @router.delete("/{event_id}/halls/{hall_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_hall(
-    event_id: EventId, hall_id: HallId, viewer: CurrentPrincipal, session: SessionDep
+    event_id: Id, hall_id: Id, viewer: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """The organizer's members; only an empty hall (409 ``hall_not_empty``)."""
     await events.delete_hall(session, viewer, event_id, hall_id)

@@ -9,19 +9,15 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from app.api.deps import CurrentPrincipal, SessionDep, SettingsDep
+from app.api.responses import error_responses
 from app.errors import AppError, InvalidInput
-from app.kit.pagination import (
-    Page,
-    PageParams,
-    decode_cursor,
-    encode_cursor,
-    page_params,
-)
+from app.kit.pagination import Page, PageDep, cursor_id, id_page
+from app.kit.validation import Id
 from app.media import service as media_service
 from app.media.schemas import MediaRead
 from app.media.service import FileRequired, FileTooLarge
@@ -29,9 +25,6 @@ from app.media.storage import Storage, storage_for
 
 router = APIRouter(tags=["media"])
 
-# Ids are 32-bit integers in the database: a bigger one is refused before any query.
-MAX_ID = 2**31 - 1
-MediaId = Annotated[int, Path(ge=1, le=MAX_ID)]
 # Room for the multipart envelope (boundaries, part headers) around the file itself.
 MULTIPART_SLACK = 64 * 1024
 # Served images never change under an id: caches may keep them for a year.
@@ -44,23 +37,7 @@ class UnsupportedMediaType(AppError):
     message = "Send the file as multipart/form-data in a field named \"file\"."
 
 
-def cursor_id(cursor: str | None) -> int | None:
-    """The id a keyset cursor holds (``invalid_cursor`` for anything else)."""
-    if cursor is None:
-        return None
-    values = decode_cursor(cursor)
-    if (
-        len(values) != 1
-        or not isinstance(values[0], int)
-        or isinstance(values[0], bool)
-        or not 0 < values[0] <= MAX_ID
-    ):
-        raise InvalidInput("The cursor is not valid; start again without it.",
-                           code="invalid_cursor")
-    return values[0]
-
-
-def get_storage(settings: SettingsDep) -> Storage:
+async def get_storage(settings: SettingsDep) -> Storage:
     return storage_for(settings)
 
 
@@ -150,11 +127,11 @@ def multipart_body(description: str) -> dict[str, Any]:
     openapi_extra=multipart_body(
         "An image (JPEG, PNG, WebP or GIF, by content), at most 10 MB and 50 megapixels."
     ),
-    responses={
-        413: {"description": "file_too_large"},
-        415: {"description": "not multipart"},
-        422: {"description": "unsupported_image, image_too_large, file_required"},
-    },
+    responses=error_responses(
+        413,
+        415,
+        described={422: "unsupported_image, image_too_large, file_required"},
+    ),
 )
 async def upload_media(
     request: Request, principal: CurrentPrincipal, session: SessionDep, storage: StorageDep
@@ -177,16 +154,14 @@ async def upload_media(
 async def list_media(
     principal: CurrentPrincipal,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageDep,
 ) -> Page[MediaRead]:
     """Your organization's uploads, newest first."""
     before_id = cursor_id(page.cursor)
     rows = await media_service.list_own(
         session, principal, limit=page.limit + 1, before_id=before_id
     )
-    items = [MediaRead.of(m) for m in rows[: page.limit]]
-    next_cursor = encode_cursor([items[-1].id]) if len(rows) > page.limit else None
-    return Page(items=items, next_cursor=next_cursor)
+    return id_page(rows, page.limit, MediaRead.of)
 
 
 def _image_response(content_type: str, data: bytes) -> Response:
@@ -205,13 +180,13 @@ def _image_response(content_type: str, data: bytes) -> Response:
 
 _IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/webp": {}}, "description": "The image."},
-    404: {"description": "media_not_found"},
+    **error_responses(described={404: "media_not_found"}),
 }
 
 
 @router.get("/media/{media_id}", response_class=Response, responses=_IMAGE_RESPONSES)
 async def get_media(
-    media_id: MediaId, session: SessionDep, storage: StorageDep
+    media_id: Id, session: SessionDep, storage: StorageDep
 ) -> Response:
     """The image (public)."""
     media, data = await media_service.read(session, storage, media_id)
@@ -220,7 +195,7 @@ async def get_media(
 
 @router.get("/media/{media_id}/thumbnail", response_class=Response, responses=_IMAGE_RESPONSES)
 async def get_media_thumbnail(
-    media_id: MediaId, session: SessionDep, storage: StorageDep
+    media_id: Id, session: SessionDep, storage: StorageDep
 ) -> Response:
     """The image's thumbnail, at most 400 px on its longest side (public)."""
     media, data = await media_service.read(session, storage, media_id, thumbnail=True)

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
 from app.api.deps import CurrentPrincipal, SessionDep, SettingsDep
-from app.kit.pagination import Page, PageParams, decode_cursor, encode_cursor, page_params
+from app.kit.pagination import Page, PageDep, cursor_id, id_page
 from app.organizations import service as organizations
 from app.organizations.schemas import (
     InvitationCreate,
@@ -23,16 +21,13 @@ router = APIRouter(prefix="/organizations", tags=["organizations"])
 async def list_organizations(
     principal: CurrentPrincipal,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageDep,
 ) -> Page[OrganizationSettingsRead]:
     """Every organization (platform admins only)."""
-    after_id = int(decode_cursor(page.cursor)[0]) if page.cursor else None
     rows = await organizations.list_all(
-        session, principal, limit=page.limit + 1, after_id=after_id
+        session, principal, limit=page.limit + 1, after_id=cursor_id(page.cursor)
     )
-    items = [OrganizationSettingsRead.model_validate(o) for o in rows[: page.limit]]
-    next_cursor = encode_cursor([items[-1].id]) if len(rows) > page.limit else None
-    return Page(items=items, next_cursor=next_cursor)
+    return id_page(rows, page.limit, OrganizationSettingsRead.model_validate)
 
 
 @router.get("/{organization_id}")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.deps import CurrentPrincipal, OptionalPrincipal, SessionDep
-from app.api.media import cursor_id, multipart_body, read_upload
+from app.api.media import multipart_body, read_upload
+from app.api.responses import error_responses
 from app.catalog import imports, reference
 from app.catalog import service as catalog
 from app.catalog.schemas import (
-    MAX_ID,
     ImportResult,
     ProductCreate,
     ProductRead,
@@ -20,19 +20,17 @@ from app.catalog.schemas import (
     TermRead,
 )
 from app.errors import NotAuthenticated
-from app.kit.pagination import Page, PageParams, encode_cursor, page_params
+from app.kit.pagination import Page, PageDep, cursor_id, id_page
+from app.kit.validation import Id
 
 router = APIRouter(prefix="/products", tags=["products"])
 
-ProductId = Annotated[int, Path(ge=1, le=MAX_ID)]
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "product_not_found"}}
-_SUPPLIERS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "not_authenticated"},
-    403: {"description": "supplier_required"},
-}
+_NOT_FOUND = error_responses(described={404: "product_not_found"})
+_SUPPLIERS = error_responses(described={403: "supplier_required"})
 CSV_TYPES = frozenset({"text/csv", "text/plain", "application/csv"})
 
-# The fixed paths come first: /products/{product_id} must not capture "export.csv".
+# ``:int`` keeps /products/{product_id} from capturing "export.csv" or "import": a method
+# those fixed paths lack is then 405 (with Allow), not a 422 about the id.
 
 
 @router.get("/reference")
@@ -91,9 +89,13 @@ async def export_products(principal: CurrentPrincipal, session: SessionDep) -> R
     },
     responses={
         **_SUPPLIERS,
-        413: {"description": "file_too_large"},
-        415: {"description": "neither multipart nor CSV"},
-        422: {"description": "csv_invalid: details list every problem with its line"},
+        **error_responses(
+            413,
+            described={
+                415: "unsupported_media_type: neither multipart nor CSV",
+                422: "csv_invalid: details list every problem with its line",
+            },
+        ),
     },
 )
 async def import_products(
@@ -119,8 +121,8 @@ async def import_products(
 async def list_products(
     principal: OptionalPrincipal,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
-    supplier_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: PageDep,
+    supplier_id: Annotated[Id | None, Query()] = None,
 ) -> Page[ProductRead]:
     """A supplier's products, newest first.
 
@@ -137,9 +139,7 @@ async def list_products(
             raise NotAuthenticated("Sign in to list your catalog, or pass supplier_id.")
         rows = await catalog.list_own(session, principal, limit=page.limit + 1,
                                       before_id=before_id)
-    items = rows[: page.limit]
-    next_cursor = encode_cursor([items[-1].id]) if len(rows) > page.limit else None
-    return Page(items=items, next_cursor=next_cursor)
+    return id_page(rows, page.limit)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_SUPPLIERS)
@@ -150,27 +150,27 @@ async def create_product(
     return await catalog.create_product(session, principal, data)
 
 
-@router.get("/{product_id}", responses=_NOT_FOUND)
-async def get_product(product_id: ProductId, session: SessionDep) -> ProductRead:
+@router.get("/{product_id:int}", responses=_NOT_FOUND)
+async def get_product(product_id: Id, session: SessionDep) -> ProductRead:
     """A live product (public)."""
     return await catalog.get_product(session, product_id)
 
 
-@router.patch("/{product_id}", responses={401: {"description": "not_authenticated"}, **_NOT_FOUND})
+@router.patch("/{product_id:int}", responses=_NOT_FOUND)
 async def update_product(
-    product_id: ProductId, data: ProductUpdate, principal: CurrentPrincipal, session: SessionDep
+    product_id: Id, data: ProductUpdate, principal: CurrentPrincipal, session: SessionDep
 ) -> ProductRead:
     """Change some fields (members of the owning supplier; 404 for everyone else)."""
     return await catalog.update_product(session, principal, product_id, data)
 
 
 @router.delete(
-    "/{product_id}",
+    "/{product_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={401: {"description": "not_authenticated"}, **_NOT_FOUND},
+    responses=_NOT_FOUND,
 )
 async def delete_product(
-    product_id: ProductId, principal: CurrentPrincipal, session: SessionDep
+    product_id: Id, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """Remove a product (members of the owning supplier; 404 for everyone else)."""
     await catalog.delete_product(session, principal, product_id)

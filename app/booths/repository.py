@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Booth, BoothCertification, Hall, Membership, Organization, User
+from app.models import Booth, BoothCertification, Hall, Organization
 
 
 @dataclass(frozen=True)
@@ -207,17 +207,3 @@ async def decide(
 
 async def reload(session: AsyncSession, booth: Booth) -> None:
     await session.refresh(booth)
-
-
-async def owner_emails(session: AsyncSession, organization_id: int) -> list[str]:
-    result = await session.scalars(
-        select(User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.organization_id == organization_id,
-            Membership.role == "owner",
-            User.is_active.is_(True),
-        )
-        .order_by(User.id)
-    )
-    return list(result)

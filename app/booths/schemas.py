@@ -21,8 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.booths.certifications import CERTIFICATION_SCHEMES, normalize_scheme
-from app.events.schemas import DbId, TextInput
-from app.kit.validation import CountryCode
+from app.kit.validation import CountryCode, Id, TextInput
 from app.models.base import utcnow
 
 BoothStatus = Literal["applied", "approved", "rejected"]
@@ -79,8 +78,9 @@ def _plain_decimal(value: Decimal) -> str:
 
 
 TonnesOut = Annotated[Decimal, PlainSerializer(_plain_decimal, return_type=str)]
-FoundedYear = Annotated[int, AfterValidator(_founded)]
-StaffCount = Annotated[int, Field(ge=0, le=10_000_000)]
+# Strict: JSON true is not a year nor a head count (pydantic would read it as 1).
+FoundedYear = Annotated[int, Field(strict=True), AfterValidator(_founded)]
+StaffCount = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
 ExportMarkets = Annotated[
     list[CountryCode], Field(max_length=MAX_EXPORT_MARKETS), AfterValidator(_distinct_markets)
 ]
@@ -105,7 +105,7 @@ class CertificationRead(BaseModel):
 class BoothApply(TextInput):
     """A supplier applies for a booth in an event, in one of its halls."""
 
-    hall_id: DbId
+    hall_id: Id
     description: LongText = ""
     description_zh: LongText = ""
 
@@ -123,11 +123,11 @@ class BoothUpdate(TextInput):
     """The exhibitor's profile. Fields left out keep their value; ``null`` clears the optional
     ones (logo, banner, video, factory facts). ``certifications`` replaces the whole list."""
 
-    hall_id: DbId | None = None
+    hall_id: Id | None = None
     description: LongText | None = None
     description_zh: LongText | None = None
-    logo_id: DbId | None = None
-    banner_id: DbId | None = None
+    logo_id: Id | None = None
+    banner_id: Id | None = None
     video_url: VideoUrl | None = None
     export_markets: ExportMarkets | None = None
     founded_year: FoundedYear | None = None

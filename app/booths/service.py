@@ -475,7 +475,7 @@ async def _notify_decision(session: AsyncSession, booth: BoothRead, event: Event
             f"{title_zh} 的主办方未通过 {booth.supplier_name} 的展位申请。\n"
             f"原因：{booth.rejection_reason}\n"
         )
-    for address in await repository.owner_emails(session, booth.supplier_id):
+    for address in await organizations.owner_emails(session, booth.supplier_id):
         await outbox.queue_email(session, to=address, subject=subject, body=body)
 
 

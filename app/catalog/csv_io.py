@@ -33,6 +33,7 @@ from typing import Any
 
 from app.catalog.reference import format_hs_code
 from app.catalog.schemas import ProductCreate, format_money, format_quantity
+from app.kit.validation import MAX_ID
 
 COLUMNS = (
     "id",
@@ -72,7 +73,6 @@ BOM = "\ufeff"
 MAX_ROWS = 5000
 
 _ID = re.compile(r"^[0-9]{1,10}$")
-MAX_ID = 2**31 - 1
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _GUARDED = re.compile(r"^'+[=+\-@\t\r]")
 

@@ -86,7 +86,8 @@ UNITS: tuple[Term, ...] = (
     Term("container", "container (FCL)", "整柜"),
 )
 
-# The same scheme codes as booths (app/booths/certifications.py), so one filter finds both.
+# Certification schemes of products and booths alike (app/booths/certifications.py reads them
+# from here), so one filter finds both.
 CERTIFICATIONS: tuple[Term, ...] = (
     Term("HACCP", "HACCP", "HACCP 危害分析与关键控制点"),
     Term("BRC", "BRCGS Food Safety", "BRCGS 全球食品安全标准"),

@@ -8,7 +8,6 @@ checked by ``app.catalog.rules`` so that the API and the CSV import report them 
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -19,11 +18,10 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
-    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from app.kit.validation import CountryCode, InputModel
+from app.kit.validation import CountryCode, Id, TextInput
 
 
 def _refuse_float(value: Any) -> Any:
@@ -49,32 +47,6 @@ def format_quantity(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _refuse_control_characters(value: Any) -> Any:
-    # NUL cannot be stored in PostgreSQL text; other control characters only cause harm.
-    texts = value if isinstance(value, list) else [value]
-    for text in texts:
-        if isinstance(text, str) and any(
-            unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text
-        ):
-            raise PydanticCustomError(
-                "control_character", "must not contain control characters"
-            )
-    return value
-
-
-class TextModel(InputModel):
-    """An input whose strings (and lists of strings) hold no control characters."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        return _refuse_control_characters(value)
-
-
-# Ids are 32-bit integers in the database; a bigger one is refused, not sent to it.
-MAX_ID = 2**31 - 1
-MediaId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
 DecimalIn = Annotated[
     Decimal,
     BeforeValidator(_refuse_float),
@@ -89,12 +61,12 @@ QuantityOut = Annotated[Decimal, PlainSerializer(format_quantity, return_type=st
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class Specification(TextModel):
+class Specification(TextInput):
     key: str = Field(min_length=1, max_length=80)
     value: str = Field(min_length=1, max_length=300)
 
 
-class PriceTierIn(TextModel):
+class PriceTierIn(TextInput):
     """From ``min_quantity`` units (in the product's unit) on, each unit costs ``unit_price``."""
 
     min_quantity: DecimalIn
@@ -106,7 +78,7 @@ MAX_PRICE_TIERS = 20
 MAX_IMAGES = 20
 
 
-class ProductCreate(TextModel):
+class ProductCreate(TextInput):
     name: str = Field(min_length=1, max_length=200)
     name_zh: str = Field(default="", max_length=200)
     description: str = Field(default="", max_length=5000)
@@ -131,12 +103,12 @@ class ProductCreate(TextModel):
     certifications: list[Code] = Field(default_factory=list, max_length=30)
     origin_country: CountryCode
     origin_region: str = Field(default="", max_length=120)
-    images: list[MediaId] = Field(
+    images: list[Id] = Field(
         default_factory=list, max_length=MAX_IMAGES, description="Media ids, in display order."
     )
 
 
-class ProductUpdate(TextModel):
+class ProductUpdate(TextInput):
     """Only the fields sent change; the result must still satisfy every product rule."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -161,7 +133,7 @@ class ProductUpdate(TextModel):
     certifications: list[Code] | None = Field(default=None, max_length=30)
     origin_country: CountryCode | None = None
     origin_region: str | None = Field(default=None, max_length=120)
-    images: list[MediaId] | None = Field(default=None, max_length=MAX_IMAGES)
+    images: list[Id] | None = Field(default=None, max_length=MAX_IMAGES)
 
 
 class PriceTierRead(BaseModel):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,34 +17,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.kit.validation import InputModel, TimeZoneName
+from app.kit.validation import TextInput, TimeZoneName
 
 EventStatus = Literal["draft", "published", "live", "closed"]
-
-# Ids are 32-bit integers in the database: a bigger one is refused (422), never sent to it.
-MAX_ID = 2**31 - 1
-DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def refuse_control_characters(value: Any) -> Any:
-    """NUL cannot be stored in PostgreSQL text; other control characters only cause harm."""
-    texts = value if isinstance(value, list) else [value]
-    for text in texts:
-        if isinstance(text, str) and any(
-            unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text
-        ):
-            raise PydanticCustomError("control_character", "must not contain control characters")
-    return value
-
-
-class TextInput(InputModel):
-    """A request body whose strings (and lists of strings) hold no control characters."""
-
-    @field_validator("*")
-    @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        return refuse_control_characters(value)
-
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 OptionalTitle = Annotated[str, StringConstraints(max_length=200)]

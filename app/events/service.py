@@ -30,7 +30,6 @@ from app.audit import service as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import repository
 from app.events.schemas import (
-    MAX_ID,
     EventCreate,
     EventRead,
     EventUpdate,
@@ -40,6 +39,7 @@ from app.events.schemas import (
     ends_before_starts,
 )
 from app.kit.pagination import decode_cursor, encode_cursor
+from app.kit.validation import MAX_ID
 from app.models import Event, Hall
 from app.models.base import utcnow
 from app.organizations import service as organizations

@@ -9,9 +9,13 @@ from app.models.auth_token import AuthToken
 from app.models.base import Base
 from app.models.booth import Booth, BoothCertification
 from app.models.event import Event, Hall
+from app.models.idempotency import IdempotencyKey
 from app.models.invitation import Invitation
 from app.models.media import Media
 from app.models.membership import Membership
+from app.models.negotiation import Message, Negotiation, NegotiationReadState
+from app.models.offer import Offer, OfferLine
+from app.models.order import Order, OrderLine, PaymentMilestone
 from app.models.organization import Organization
 from app.models.outbox import OutboxEmail
 from app.models.product import PriceTier, Product, ProductImage
@@ -27,11 +31,20 @@ __all__ = [
     "BoothCertification",
     "Event",
     "Hall",
+    "IdempotencyKey",
     "Invitation",
     "Media",
     "Membership",
+    "Message",
+    "Negotiation",
+    "NegotiationReadState",
+    "Offer",
+    "OfferLine",
+    "Order",
+    "OrderLine",
     "Organization",
     "OutboxEmail",
+    "PaymentMilestone",
     "PriceTier",
     "Product",
     "ProductImage",

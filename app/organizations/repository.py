@@ -26,6 +26,20 @@ async def list_members(
     return [(m, u) for m, u in rows]
 
 
+async def active_owner_emails(session: AsyncSession, organization_id: int) -> list[str]:
+    result = await session.scalars(
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.organization_id == organization_id,
+            Membership.role == "owner",
+            User.is_active.is_(True),
+        )
+        .order_by(User.id)
+    )
+    return list(result)
+
+
 async def list_open_invitations(
     session: AsyncSession, organization_id: int, now: datetime
 ) -> list[Invitation]:

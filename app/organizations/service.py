@@ -131,6 +131,12 @@ async def update_organization(
     return organization
 
 
+async def owner_emails(session: AsyncSession, organization_id: int) -> list[str]:
+    """Where to write to an organization about its business (booth decisions...): the
+    addresses of its active owners, oldest account first."""
+    return await repository.active_owner_emails(session, organization_id)
+
+
 async def list_members(
     session: AsyncSession, viewer: Principal, organization_id: int
 ) -> list[MemberRead]:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.accounts import topics as account_topics
 from app.config import Settings
+from app.negotiations import topics as negotiation_topics
 from app.realtime import diagnostics
 from app.realtime.broker import create_broker
 from app.realtime.hub import Hub
@@ -19,6 +20,7 @@ from app.realtime.topics import TopicRegistry
 def build_registry(settings: Settings) -> TopicRegistry:
     registry = TopicRegistry()
     account_topics.register(registry)
+    negotiation_topics.register(registry)
     if settings.diagnostics_enabled:
         diagnostics.register(registry)
     return registry

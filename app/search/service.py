@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.principal import Principal
 from app.errors import InvalidInput, NotFound
 from app.kit.pagination import decode_cursor, encode_cursor
+from app.kit.validation import MAX_ID
 from app.models import Event
 from app.search import repository
 from app.search.cache import SearchCache
@@ -47,9 +48,6 @@ from app.search.schemas import (
     SearchParams,
     SupplierRef,
 )
-
-# Ids are 32-bit integers in PostgreSQL: a larger one in a cursor cannot be a product.
-MAX_ID = 2**31 - 1
 
 
 class EventNotFound(NotFound):

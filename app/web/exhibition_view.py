@@ -31,15 +31,13 @@ from app.api.deps import SessionDep
 from app.booths.certifications import CERTIFICATION_SCHEMES
 from app.catalog import reference
 from app.errors import AppError, InvalidInput, NotFound
+from app.kit.validation import MAX_ID as MAX_ID  # the pages' id bound, re-exported
 from app.models import Organization
 from app.organizations import service as organizations
 from app.web.context import PageContext, page_context
 from app.web.i18n import babel_locale, country_names
 from app.web.messages import N_
 from app.web.pages import login_redirect
-
-# Ids are 32-bit integers in the database: a bigger one in a URL is 404, never a query.
-MAX_ID = 2**31 - 1
 
 # Export markets offered as checkboxes on the booth editor: where Fujian seafood goes. Any
 # other ISO code can be typed in the "other markets" field.

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -31,12 +31,11 @@ from app.booths.schemas import (
 from app.errors import AppError, NotFound
 from app.events import service as events
 from app.events.schemas import EventRead, HallRead
-from app.kit.validation import is_country_code
+from app.kit.validation import Id, is_country_code
 from app.media import service as media
 from app.media.service import image_url
 from app.media.storage import storage_for
 from app.web.exhibition_view import (
-    MAX_ID,
     View,
     ViewDep,
     field_of,
@@ -51,7 +50,6 @@ from app.web.messages import N_
 
 router = APIRouter(include_in_schema=False)
 
-BoothId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 OPEN_STATUSES = ("published", "live")
 MAX_EVENTS = 50
@@ -223,7 +221,7 @@ async def _editor(
 
 
 @router.get("/exhibitor/booths/{booth_id}/edit", response_class=HTMLResponse)
-async def booth_editor(booth_id: BoothId, view: ViewDep) -> Response:
+async def booth_editor(booth_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     return await _editor(view, await _editable_booth(view, booth_id))
@@ -343,7 +341,7 @@ def _booth_errors(view: View, exc: ValidationError, rows: list[int]) -> dict[str
 
 
 @router.post("/exhibitor/booths/{booth_id}/edit", response_class=HTMLResponse)
-async def booth_editor_submit(booth_id: BoothId, view: ViewDep) -> Response:
+async def booth_editor_submit(booth_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     form = await parse_form(view.request)
@@ -372,7 +370,7 @@ async def booth_editor_submit(booth_id: BoothId, view: ViewDep) -> Response:
 
 
 @router.post("/exhibitor/booths/{booth_id}/images", response_class=HTMLResponse)
-async def booth_images_submit(booth_id: BoothId, view: ViewDep) -> Response:
+async def booth_images_submit(booth_id: Id, view: ViewDep) -> Response:
     """Upload a logo or banner (the media service checks and re-encodes it), or remove one."""
     if view.viewer is None:
         return view.login()

@@ -109,4 +109,48 @@ SERVICE_MESSAGES = (
        "to filter or sort by price."),
     N_("The cursor is not valid for this search; start again without it."),
     N_("The search text has more than 8 words; use fewer, more telling words."),
+    # app/negotiations (service, offers, offer_rules, topics)
+    N_("No such negotiation."),
+    N_("No such product or approved booth to negotiate about."),
+    N_("Only a buyer organization can open a negotiation."),
+    N_("No such offer."),
+    N_("This negotiation already has an open offer. Accept, reject or counter it, or "
+       "withdraw yours, before proposing another."),
+    N_("This offer is no longer open: it was accepted, rejected, withdrawn or countered."),
+    N_("This offer has expired. Ask for a new one, or propose your own."),
+    N_("This is your side's offer: the other side accepts, rejects or counters it."),
+    N_("Only the side that proposed this offer can withdraw it."),
+    N_("The offer has invalid terms."),
+    N_("Quantities must be greater than zero."),
+    N_("Unit prices must be greater than zero."),
+    N_("Every line of an offer is in the offer's currency: make one offer per currency."),
+    N_("Use a unit code from GET /products/reference."),
+    N_("Name one of the supplier's products, or leave product_id out and describe the "
+       "goods."),
+    N_("Describe the goods of a line without a product."),
+    N_("Use an ISO 4217 currency code in use today, e.g. USD, CNY."),
+    N_("Use an Incoterms 2020 rule: EXW, FCA, FAS, FOB, CFR, CIF, CPT, CIP, DAP, DPU or "
+       "DDP."),
+    N_("The deposit is a percentage from 0 to 100."),
+    N_("An offer must be valid until a moment in the future."),
+    N_("seq must be a message seq (a non-negative integer)."),
+    # app/orders/service.py
+    N_("No such order."),
+    N_("The order cannot take this step from its current status."),
+    N_("This step is the other party's to take."),
+    N_("The order changed since you loaded it. Reload it and try again."),
+    N_("Shipping needs the container number, the B/L number, the ETD and the ETA."),
+    N_("The container number is not a valid ISO 6346 number (4 letters, 7 digits, the "
+       "last one a check digit). Copy it again from the booking."),
+    N_("Give the payment's reference (and date) to confirm the deposit."),
+    N_("This order has no such payment milestone."),
+    N_("This payment is already recorded."),
+    N_("The ETA cannot be before the ETD."),
+    N_("Only the supplier records a payment it received."),
+    N_("A cancelled order takes no payments."),
+    # app/idempotency/service.py
+    N_("This Idempotency-Key was already used for a different request. Use a new key for "
+       "each new request, and the same key only to retry the very same request."),
+    N_("The Idempotency-Key header must be 1 to 255 visible ASCII characters."),
+    N_("A request with this Idempotency-Key is still being processed; retry shortly."),
 )

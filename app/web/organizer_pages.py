@@ -8,10 +8,10 @@ forms with the CSRF token; a refused move (409) is shown next to the event it wa
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
@@ -21,9 +21,9 @@ from app.errors import AppError
 from app.events import service as events
 from app.events.schemas import EventCreate, EventRead, HallCreate
 from app.kit.timezones import is_valid_time_zone
+from app.kit.validation import Id
 from app.organizations import service as organizations
 from app.web.exhibition_view import (
-    MAX_ID,
     View,
     ViewDep,
     field_of,
@@ -36,8 +36,6 @@ from app.web.messages import N_
 
 router = APIRouter(include_in_schema=False)
 
-EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
-BoothId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 QUEUE_PAGE = 50
 MAX_EVENT_PAGES = 20
@@ -162,7 +160,7 @@ async def create_event(view: ViewDep) -> Response:
 
 
 @router.post("/organizer/events/{event_id}/status", response_class=HTMLResponse)
-async def move_event(event_id: EventId, view: ViewDep) -> Response:
+async def move_event(event_id: Id, view: ViewDep) -> Response:
     """Publish, take live or close: the event service says which moves the status allows."""
     if view.viewer is None:
         return view.login()
@@ -213,14 +211,14 @@ async def _halls_page(
 
 
 @router.get("/organizer/events/{event_id}/halls", response_class=HTMLResponse)
-async def organizer_halls(event_id: EventId, view: ViewDep) -> Response:
+async def organizer_halls(event_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     return await _halls_page(view, event_id)
 
 
 @router.post("/organizer/events/{event_id}/halls", response_class=HTMLResponse)
-async def add_hall(event_id: EventId, view: ViewDep) -> Response:
+async def add_hall(event_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     form = await parse_form(view.request)
@@ -295,7 +293,7 @@ async def _queue_page(
 
 
 @router.get("/organizer/events/{event_id}/applications", response_class=HTMLResponse)
-async def review_queue(event_id: EventId, view: ViewDep) -> Response:
+async def review_queue(event_id: Id, view: ViewDep) -> Response:
     """Applications waiting for a decision (and, by tab, the approved and rejected ones)."""
     if view.viewer is None:
         return view.login()
@@ -320,7 +318,7 @@ async def _queue_event(view: View, booth_id: int) -> int:
 
 
 @router.post("/organizer/booths/{booth_id}/approve", response_class=HTMLResponse)
-async def approve_booth(booth_id: BoothId, view: ViewDep) -> Response:
+async def approve_booth(booth_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     form = await parse_form(view.request)
@@ -338,7 +336,7 @@ async def approve_booth(booth_id: BoothId, view: ViewDep) -> Response:
 
 
 @router.post("/organizer/booths/{booth_id}/reject", response_class=HTMLResponse)
-async def reject_booth(booth_id: BoothId, view: ViewDep) -> Response:
+async def reject_booth(booth_id: Id, view: ViewDep) -> Response:
     """Reject with a reason (required): the exhibitor is sent it."""
     if view.viewer is None:
         return view.login()

@@ -7,9 +7,9 @@ goes through the media service); its repeated rows are ``product_form``'s busine
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
@@ -17,11 +17,11 @@ from app.catalog import imports
 from app.catalog import service as catalog
 from app.catalog.schemas import MAX_IMAGES, ProductCreate, ProductUpdate
 from app.errors import AppError
+from app.kit.validation import Id
 from app.media import service as media
 from app.media.storage import storage_for
 from app.web import product_form
 from app.web.exhibition_view import (
-    MAX_ID,
     View,
     ViewDep,
     is_page_error,
@@ -33,7 +33,6 @@ from app.web.forms import parse_form
 
 router = APIRouter(include_in_schema=False)
 
-ProductId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 PRODUCTS_PER_PAGE = 50
 
@@ -181,7 +180,7 @@ async def new_product(view: ViewDep) -> Response:
 
 
 @router.get("/exhibitor/products/{product_id}/edit", response_class=HTMLResponse)
-async def edit_product(product_id: ProductId, view: ViewDep) -> Response:
+async def edit_product(product_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     product = await _own_product(view, product_id)
@@ -245,14 +244,14 @@ async def create_product(view: ViewDep) -> Response:
 
 
 @router.post("/exhibitor/products/{product_id}/edit", response_class=HTMLResponse)
-async def update_product(product_id: ProductId, view: ViewDep) -> Response:
+async def update_product(product_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     return await _save_product(view, product_id)
 
 
 @router.get("/exhibitor/products/{product_id}/delete", response_class=HTMLResponse)
-async def confirm_delete(product_id: ProductId, view: ViewDep) -> Response:
+async def confirm_delete(product_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     product = await _own_product(view, product_id)
@@ -260,7 +259,7 @@ async def confirm_delete(product_id: ProductId, view: ViewDep) -> Response:
 
 
 @router.post("/exhibitor/products/{product_id}/delete", response_class=HTMLResponse)
-async def delete_product(product_id: ProductId, view: ViewDep) -> Response:
+async def delete_product(product_id: Id, view: ViewDep) -> Response:
     if view.viewer is None:
         return view.login()
     form = await parse_form(view.request)

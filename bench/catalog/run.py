@@ -7,9 +7,10 @@
    generated catalog (bench.catalog.data; 100,000 products of 4,000 suppliers by default).
    `--reuse` keeps them between runs (they are rebuilt when their product count differs).
 2. For each worker count, each server in turn: the bare FastAPI ceiling
-   (bench.catalog.ceiling), TradeHall on PostgreSQL, TradeHall on SQLite, each started
-   here on a free port with the same uvicorn settings (`tradehall serve`) and stopped after
-   its scenarios.
+   (bench.catalog.ceiling), TradeHall on PostgreSQL, TradeHall on SQLite — each with its
+   search cache on (the default) and off (`--cache`) — started here on a free port with
+   the same uvicorn settings (`tradehall serve`; several workers share Redis, as
+   docs/deployment.md requires) and stopped after its scenarios.
 3. Per scenario: a wrk warm-up, then a measured wrk run (32 connections, closed loop: each
    connection sends its next request when the previous answer is in) cycling through the
    scenario's request mix (bench.catalog.queries). Meanwhile the CPU used by the server
@@ -313,12 +314,14 @@ async def measure(
 async def run_server(
     name: str, engine: str, workers: int, scenarios: list[Scenario], opts: argparse.Namespace,
     work: Path, database_url: str | None, module: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> list[Measurement]:
     port = free_port()
     env: dict[str, str] = {}
     if database_url is not None:
         env = {"TRADEHALL_DATABASE_URL": database_url, "TRADEHALL_LOG_LEVEL": "WARNING",
-               "TRADEHALL_DATA_DIR": str(work / "var"), "TRADEHALL_ENVIRONMENT": "dev"}
+               "TRADEHALL_DATA_DIR": str(work / "var"), "TRADEHALL_ENVIRONMENT": "dev",
+               **(extra_env or {})}
     argv = module_argv(module, port, workers) if module else tradehall_argv(port, workers)
     pg_url = database_url if database_url and database_url.startswith("postgresql") else None
     results = []
@@ -390,6 +393,16 @@ def table(results: list[Measurement]) -> str:
     return "\n".join(lines)
 
 
+def tradehall_env(cache: str, workers: int, opts: argparse.Namespace) -> dict[str, str]:
+    """TradeHall configured as deployed: several workers share Redis (docs/deployment.md),
+    which also carries the search cache's catalog generation; `off` disables the cache."""
+    env = {"TRADEHALL_SEARCH_CACHE_ENTRIES": "0"} if cache == "off" else {}
+    if workers > 1:
+        env |= {"TRADEHALL_REDIS_URL": opts.redis,
+                "TRADEHALL_REDIS_PREFIX": f"bench-catalog-{os.getpid()}:"}
+    return env
+
+
 async def main_async(opts: argparse.Namespace, dbs: Databases) -> list[Measurement]:
     results: list[Measurement] = []
     wanted = [SCENARIOS[name] for name in opts.scenarios]
@@ -398,19 +411,16 @@ async def main_async(opts: argparse.Namespace, dbs: Databases) -> list[Measureme
         for workers in opts.workers:
             results += await run_server("ceiling", "-", workers, [CEILING], opts, work, None,
                                         module="bench.catalog.ceiling")
-            if "postgresql" in opts.engines:
-                results += await run_server(
-                    "tradehall-postgres", "postgresql", workers, [HEALTHZ, *wanted], opts,
-                    work, dbs.postgres_url)
-            if "sqlite" in opts.engines:
-                results += await run_server(
-                    "tradehall-sqlite", "sqlite", workers, wanted, opts, work, dbs.sqlite_url)
-        if opts.what_if:
-            for engine, url in (("postgresql", dbs.postgres_url), ("sqlite", dbs.sqlite_url)):
-                if engine in opts.engines:
-                    results += await run_server(
-                        f"what-if-facet-memo-{engine}", engine, 1, wanted, opts, work, url,
-                        module="bench.catalog.whatif")
+            for cache in opts.cache:
+                # /healthz does not depend on the cache: measured once per worker count.
+                extra = [HEALTHZ] if cache == opts.cache[0] else []
+                for engine, url in (("postgresql", dbs.postgres_url),
+                                    ("sqlite", dbs.sqlite_url)):
+                    if engine in opts.engines:
+                        results += await run_server(
+                            f"tradehall-{engine}-cache-{cache}", engine, workers,
+                            [*extra, *wanted] if engine == "postgresql" else wanted,
+                            opts, work, url, extra_env=tradehall_env(cache, workers, opts))
     return results
 
 
@@ -431,9 +441,11 @@ def main() -> None:
     parser.add_argument("--scenarios", type=lambda s: s.split(","), default=list(SCENARIOS))
     parser.add_argument("--workers", type=lambda s: [int(w) for w in s.split(",")],
                         default=[1, 2])
-    parser.add_argument("--what-if", action="store_true",
-                        help="also run TradeHall with facet counts memoised "
-                        "(bench.catalog.whatif), one worker")
+    parser.add_argument("--cache", type=lambda s: s.split(","), default=["on", "off"],
+                        help="TradeHall's search cache: on (the default setting), off "
+                        "(every request computed), or both")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
+                        help="Redis for TradeHall with several workers")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=30)

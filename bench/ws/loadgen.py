@@ -1,11 +1,12 @@
 """Load-generator process: holds many subscriber connections and tallies what they receive.
 
-Started by the runner as `python -m bench.ws.loadgen --host H --port P --clients N ...`; the
-first stdin line is the adapter config (JSON, so credentials stay out of `ps`). It then speaks
-JSON lines: it prints `{"event":"warm"}` after `--warmup` clients, waits for `{"cmd":"go"}`,
-opens the rest and prints `{"event":"ready",...}`; then answers `counts`, `summary` (per
-publish step, then forgets it) and `quit`. It exits on `quit`, on stdin EOF (runner gone)
-and after `--max-seconds` whatever happens.
+Started by the runner as `python -m bench.ws.loadgen --host H --port P --clients N ...`
+(`--ports P1,P2` spreads the clients over several nodes, round-robin); the first stdin line
+is the adapter config (JSON, so credentials stay out of `ps`). It then speaks JSON lines: it
+prints `{"event":"warm"}` after `--warmup` clients, waits for `{"cmd":"go"}`, opens the rest
+and prints `{"event":"ready",...}`; then answers `counts`, `summary` (per publish step, then
+forgets it) and `quit`. It exits on `quit`, on stdin EOF (runner gone) and after
+`--max-seconds` whatever happens.
 """
 
 from __future__ import annotations
@@ -112,12 +113,13 @@ async def open_many(
 ) -> list[str]:
     gate = asyncio.Semaphore(args.concurrency)
     errors: list[str] = []
+    ports: list[int] = args.ports
 
-    async def one() -> None:
+    async def one(port: int) -> None:
         async with gate:
             try:
                 client = await open_client(
-                    args.host, args.port, adapter, "subscriber", tally, time.time_ns,
+                    args.host, port, adapter, "subscriber", tally, time.time_ns,
                     args.connect_timeout, fast=args.parser == "fast",
                 )
             except (OSError, TimeoutError) as exc:
@@ -128,7 +130,9 @@ async def open_many(
 
     async with asyncio.TaskGroup() as group:
         for _ in range(count):
-            group.create_task(one())
+            # Round-robin over the nodes, continuing where the previous batch stopped.
+            group.create_task(one(ports[args.next_port % len(ports)]))
+            args.next_port += 1
     return errors
 
 
@@ -179,7 +183,10 @@ async def serve(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, help="one server (or use --ports)")
+    parser.add_argument("--ports", default="",
+                        help="comma-separated ports of several nodes: clients are spread "
+                        "over them round-robin")
     parser.add_argument("--clients", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=100)
@@ -188,6 +195,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parser", choices=["fast", "websockets"], default="fast",
                         help="frame parser once joined (see bench.ws.client)")
     args = parser.parse_args(argv)
+    args.ports = [int(p) for p in args.ports.split(",") if p] or (
+        [args.port] if args.port is not None else []
+    )
+    if not args.ports:
+        parser.error("give --port or --ports")
+    args.next_port = 0
+
     async def bounded() -> None:
         try:
             async with asyncio.timeout(args.max_seconds):

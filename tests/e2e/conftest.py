@@ -17,14 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from app import migrate
-from tests.databases import (
-    create_postgres_database,
-    drop_postgres_database,
-    in_thread,
-    is_postgres,
-    sqlite_url,
-)
+from tests.databases import migrated_database
 from tests.servers import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,17 +33,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server_url = os.environ.get("TRADEHALL_TEST_DATABASE_URL")
-    if server_url and is_postgres(server_url):
-        url = create_postgres_database(server_url)
-        try:
-            in_thread(lambda: migrate.upgrade(url))
-            yield url
-        finally:
-            drop_postgres_database(url)
-    else:
-        url = sqlite_url(tmp_path_factory.mktemp("e2e-db"))
-        in_thread(lambda: migrate.upgrade(url))
+    with migrated_database(tmp_path_factory.mktemp("e2e-db")) as url:
         yield url
 
 

@@ -1,0 +1,1 @@
+"""Orders made from accepted offers: lifecycle, parties' steps, payment milestones."""
