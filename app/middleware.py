@@ -11,6 +11,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("tradehall.http")
 
+WEBSOCKET_SEND_KEY = "tradehall.websocket_send"
+"""Scope key holding the server's own ASGI ``send`` of a websocket (see ``raw_send``)."""
+
 # Swagger UI and ReDoc load their assets from a CDN, so the strict page policy would blank them.
 _CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
 CONTENT_SECURITY_POLICY = (
@@ -37,7 +40,11 @@ class RequestContextMiddleware:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         if scope["type"] == "websocket":
-            # A socket's frames go straight through: no wrapper on its hot send path.
+            # A socket's frames go straight through: no wrapper on its hot send path. The
+            # server's send is also kept in the scope, because the framework's layers below
+            # (exception middleware, WebSocket state checks) each add a coroutine per frame,
+            # which the realtime fan-out pays once per recipient.
+            scope[WEBSOCKET_SEND_KEY] = send
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -92,3 +99,9 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def raw_send(scope: Scope) -> Send | None:
+    """The server's ASGI ``send`` of a websocket scope, before any framework wrapper."""
+    send: Send | None = scope.get(WEBSOCKET_SEND_KEY)
+    return send

@@ -17,6 +17,7 @@ from app.accounts.principal import Principal
 from app.api.deps import SESSION_COOKIE
 from app.config import Settings
 from app.errors import AppError
+from app.middleware import raw_send
 from app.realtime import log as topic_log
 from app.realtime.connection import (
     CLOSE_GOING_AWAY,
@@ -96,10 +97,9 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         await websocket.close(code=CLOSE_POLICY_VIOLATION)
         return
     await websocket.accept()
-    conn = Connection(websocket, principal, limits_from(settings))
+    conn = Connection(websocket, principal, limits_from(settings), raw_send(websocket.scope))
     hub.connections.add(conn)
     session = Session(conn, hub)
-    writer = asyncio.create_task(conn.writer(), name="ws-writer")
     reader = asyncio.create_task(session.read_loop(), name="ws-reader")
     try:
         await conn.done.wait()
@@ -109,19 +109,16 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
             await reader
         await session.leave_all()
         hub.connections.discard(conn)
-        if conn.cut_off:
-            # A consumer that does not read would block a close handshake: just drop it.
-            writer.cancel()
-        else:
-            with contextlib.suppress(asyncio.TimeoutError, Exception):
-                await asyncio.wait_for(writer, timeout=5)
+        if not conn.cut_off:
+            # A consumer that does not read would block the flush and the close handshake:
+            # it is just dropped. Anyone else gets what was queued, then the close code.
+            await conn.flush(timeout=5)
             if conn.close_code is not None and conn.close_code != CLOSE_GOING_AWAY:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(
                         websocket.close(conn.close_code, conn.close_reason), timeout=5
                     )
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await writer
+        await conn.stop_writing()
 
 
 def _topic(f: ClientFrame) -> str:
@@ -154,9 +151,10 @@ class Session:
         conn = self.conn
         while conn.open:
             try:
-                message = await asyncio.wait_for(
-                    conn.websocket.receive(), timeout=conn.limits.idle_timeout
-                )
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for wraps the receive in
+                # a task of its own, kept alive by every idle connection.
+                async with asyncio.timeout(conn.limits.idle_timeout):
+                    message = await conn.websocket.receive()
             except TimeoutError:
                 conn.finish(CLOSE_GOING_AWAY, "idle timeout")
                 return

@@ -57,6 +57,8 @@ async def test_a_client_that_never_reads_is_cut_off_while_others_keep_receiving(
         for c in (sleeper, reader, writer):
             await c.request("join", topic)
         assert len(hub.connections) == 3
+        # The server as deployed: fan-out takes the direct write, and still cuts off below.
+        assert all(c.writes_directly for c in hub.connections)
         big = "x" * MAX_TEXT  # the largest diagnostic message: fills socket buffers quickly
         received = 0
 
