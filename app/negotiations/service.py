@@ -31,6 +31,7 @@ from app.negotiations.schemas import (
     ReadStateRead,
 )
 from app.negotiations.views import message_read
+from app.realtime import log as topic_log
 from app.realtime.topics import emit
 
 
@@ -51,6 +52,12 @@ class BuyerRequired(PermissionDenied):
 
 def topic_of(negotiation_id: int) -> str:
     return f"negotiation:{negotiation_id}"
+
+
+async def topic_position(session: AsyncSession, negotiation_id: int) -> int:
+    """The last seq of the negotiation's topic: a page reads it *before* the state it renders
+    and joins with it as last_seq, so nothing stored in between is missed."""
+    return await topic_log.last_seq(session, topic_of(negotiation_id))
 
 
 def side_of(negotiation: Negotiation, organization_id: int | None) -> str:

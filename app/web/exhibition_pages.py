@@ -5,7 +5,9 @@
 - ``floor_pages``: the public floor (events, lobby, booth, product, search);
 - ``exhibitor_pages``: a supplier's booths and applications, the booth editor;
 - ``product_pages``: a supplier's product manager (catalog, product form, CSV);
-- ``organizer_pages``: an organizer's events, halls and application review queue.
+- ``organizer_pages``: an organizer's events, halls and application review queue;
+- ``negotiation_pages``: a buyer's and a supplier's negotiations, the room and its offers;
+- ``order_pages``: their orders, each with its timeline, steps and proforma invoice.
 
 Shared pieces (the page dependency, formats, upload forms) are in ``exhibition_view``.
 """
@@ -14,10 +16,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import exhibitor_pages, floor_pages, organizer_pages, product_pages
+from app.web import (
+    exhibitor_pages,
+    floor_pages,
+    negotiation_pages,
+    order_pages,
+    organizer_pages,
+    product_pages,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(floor_pages.router)
 router.include_router(exhibitor_pages.router)
 router.include_router(product_pages.router)
 router.include_router(organizer_pages.router)
+router.include_router(negotiation_pages.router)
+router.include_router(order_pages.router)

@@ -178,6 +178,8 @@ async def managed(
             env={**os.environ, **(env or {})},
             start_new_session=True,
             preexec_fn=_die_with_parent,  # the harness is single-threaded
+            # A report line (e.g. the storm's per-client results) can pass asyncio's 64 KiB.
+            limit=64 * 1024 * 1024,
         )
         handle = Managed(name, proc)
         _started.add(proc.pid)
