@@ -12,6 +12,7 @@ from app.kit.pagination import Page, PageDep
 from app.kit.validation import MAX_ID, Id
 from app.negotiations import offers
 from app.negotiations import service as negotiations
+from app.negotiations.quick_replies import QUICK_REPLIES
 from app.negotiations.schemas import (
     MessageCreate,
     MessageRead,
@@ -19,6 +20,7 @@ from app.negotiations.schemas import (
     NegotiationRead,
     OfferCreate,
     OfferRead,
+    QuickReplyRead,
     ReadMark,
     ReadStateRead,
 )
@@ -62,6 +64,13 @@ async def open_negotiation(
     return await negotiations.get_negotiation(session, principal, negotiation.id)
 
 
+@router.get("/quick-replies")
+async def list_quick_replies(_principal: CurrentPrincipal) -> list[QuickReplyRead]:
+    """The quick-reply keys you may send as ``{"quick_reply": key}``, with their English
+    text; pages show each one in the reader's language."""
+    return [QuickReplyRead(key=key, text=text) for key, text in QUICK_REPLIES.items()]
+
+
 @router.get("/{negotiation_id}", responses=_NOT_FOUND)
 async def get_negotiation(
     negotiation_id: Id, principal: CurrentPrincipal, session: SessionDep
@@ -85,16 +94,24 @@ async def list_messages(
     return Page(items=items, next_cursor=None if next_after is None else str(next_after))
 
 
-@router.post("/{negotiation_id}/messages", status_code=status.HTTP_201_CREATED,
-             responses=_NOT_FOUND)
+@router.post(
+    "/{negotiation_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(404, 422, described={
+        404: "negotiation_not_found",
+        422: "unknown_quick_reply, or validation_error (not exactly one of body or "
+             "quick_reply)",
+    }),
+)
 async def post_message(
     negotiation_id: Id, data: MessageCreate, principal: CurrentPrincipal,
     session: SessionDep, response: Response,
 ) -> MessageRead:
-    """Post a text message. A retry with the same ``client_msg_id`` returns the stored
-    message (200) instead of posting it twice."""
+    """Post a text message, or a quick reply by its key. A retry with the same
+    ``client_msg_id`` returns the stored message (200) instead of posting it twice."""
     message, created, _ = await negotiations.post_message(
-        session, principal, negotiation_id, data.body, data.client_msg_id
+        session, principal, negotiation_id, data.body or "", data.client_msg_id,
+        quick_reply=data.quick_reply,
     )
     if not created:
         response.status_code = status.HTTP_200_OK

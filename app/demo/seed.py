@@ -38,6 +38,7 @@ from app.demo.data import (
     OrganizationSeed,
     PersonSeed,
 )
+from app.demo.deals import seed_negotiations
 from app.kit.passwords import hash_password
 from app.models import (
     Booth,
@@ -84,6 +85,8 @@ class DemoSummary:
     logins: list[DemoLogin] = field(default_factory=list)
     # Things found in a state the seed cannot fix without overwriting someone's data.
     warnings: list[str] = field(default_factory=list)
+    # Where to look first in what was seeded, one line each.
+    tour: list[str] = field(default_factory=list)
 
     @property
     def created_anything(self) -> bool:
@@ -393,6 +396,7 @@ STEPS: tuple[SeedStep, ...] = (
     seed_halls,
     seed_booths,
     seed_products,
+    seed_negotiations,
 )
 
 
@@ -461,6 +465,7 @@ def print_logins(summary: DemoSummary, url: str) -> None:
             for login in summary.logins
         ),
         "",
+        *summary.tour,
         _outcome(summary),
         *(f"Note: {warning}" for warning in summary.warnings),
         "",

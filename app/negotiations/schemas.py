@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from app.catalog.schemas import Code, DecimalIn, MoneyOut, QuantityOut
 from app.kit.validation import MAX_ID, TextInput
@@ -52,11 +52,27 @@ class NegotiationRead(BaseModel):
 
 
 class MessageCreate(TextInput):
-    body: str = Field(min_length=1, max_length=MAX_BODY)
+    """Exactly one of ``body`` (your words) or ``quick_reply`` (a key of GET
+    /negotiations/quick-replies, shown to each reader in their language)."""
+
+    body: str | None = Field(default=None, min_length=1, max_length=MAX_BODY)
+    quick_reply: str | None = Field(default=None, min_length=1, max_length=64)
     client_msg_id: str | None = Field(
         default=None, min_length=1, max_length=64,
         description="Your id for this message: a retry with the same id is stored once.",
     )
+
+
+    @model_validator(mode="after")
+    def _body_or_quick_reply(self) -> MessageCreate:
+        if (self.body is None) == (self.quick_reply is None):
+            raise ValueError("Send exactly one of body or quick_reply.")
+        return self
+
+
+class QuickReplyRead(BaseModel):
+    key: str
+    text: str
 
 
 class MessageRead(BaseModel):

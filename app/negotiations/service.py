@@ -23,6 +23,7 @@ from app.models import Message, Negotiation
 from app.models.base import utcnow
 from app.negotiations import repository
 from app.negotiations.notify import notify_side
+from app.negotiations.quick_replies import quick_reply_text
 from app.negotiations.schemas import (
     MessageRead,
     NegotiationCreate,
@@ -219,12 +220,18 @@ async def _publish_message(
 
 async def post_message(
     session: AsyncSession, principal: Principal, negotiation_id: int, body: str,
-    client_msg_id: str | None = None,
+    client_msg_id: str | None = None, *, quick_reply: str | None = None,
 ) -> tuple[MessageRead, bool, int | None]:
-    """Either party's member posts a text message. Returns (message, created, topic seq)."""
+    """Either party's member posts a text message, or a quick reply by its key (its English
+    text as the body, for clients that do not translate). Returns (message, created, topic
+    seq)."""
+    data: dict[str, Any] = {}
+    if quick_reply is not None:
+        body = quick_reply_text(quick_reply)
+        data["quick_reply"] = quick_reply
     negotiation = await visible(session, principal, negotiation_id)
     appended = await append_message(
-        session, negotiation, kind="text", sender=principal, body=body,
+        session, negotiation, kind="text", sender=principal, body=body, data=data,
         client_msg_id=client_msg_id,
     )
     if not appended.created:

@@ -3,7 +3,8 @@
 Only members of the negotiation's two organizations may join or act; to anyone else the
 topic does not exist (``topic_not_found``), at join and at every action.
 
-Actions: ``message.send`` (``body``, optional ``client_msg_id``: a retry is stored once),
+Actions: ``message.send`` (``body``, or ``quick_reply``: a key of
+app/negotiations/quick_replies.py; optional ``client_msg_id``: a retry is stored once),
 ``read`` (``seq``: the org's read receipt) and ``typing`` (ephemeral: fanned out, never
 stored). Offers and order steps go through the HTTP API and appear here as events.
 """
@@ -18,6 +19,7 @@ from app.accounts.principal import Principal
 from app.errors import InvalidInput, NotFound
 from app.negotiations import repository
 from app.negotiations import service as negotiations
+from app.negotiations.quick_replies import UnknownQuickReply
 from app.negotiations.schemas import MAX_BODY
 from app.realtime.topics import ActionContext, TopicHandler, TopicNotFound, TopicRegistry, emit
 
@@ -52,11 +54,19 @@ async def _authorize_action(
 
 async def _send(ctx: ActionContext) -> dict[str, Any]:
     body = ctx.payload.get("body")
-    if not isinstance(body, str) or not 0 < len(body.strip()) <= MAX_BODY:
+    quick_reply = ctx.payload.get("quick_reply")
+    if quick_reply is not None:
+        if body is not None:
+            raise InvalidInput("Send exactly one of body or quick_reply.",
+                               code="validation_error")
+        if not isinstance(quick_reply, str):
+            raise UnknownQuickReply()
+        body = ""
+    elif not isinstance(body, str) or not 0 < len(body.strip()) <= MAX_BODY:
         raise InvalidInput(f"body must be 1 to {MAX_BODY} characters.", code="invalid_body")
     message, created, seq = await negotiations.post_message(
         ctx.session, ctx.principal, _negotiation_id(ctx.topic_id), body.strip(),
-        ctx.client_msg_id,
+        ctx.client_msg_id, quick_reply=quick_reply,
     )
     reply: dict[str, Any] = {"message": message.model_dump(mode="json")}
     if created:

@@ -14,11 +14,7 @@ add it below, run the extraction (see frontend/translations/README.md) and trans
 
 from __future__ import annotations
 
-
-def N_(message: str) -> str:
-    """Mark a string for extraction without translating it here (translated when shown)."""
-    return message
-
+from app.kit.translation import N_ as N_  # re-exported: the pages import it from here
 
 SERVICE_MESSAGES = (
     # app/errors.py: the defaults of the error hierarchy
@@ -113,6 +109,7 @@ SERVICE_MESSAGES = (
     N_("No such negotiation."),
     N_("No such product or approved booth to negotiate about."),
     N_("Only a buyer organization can open a negotiation."),
+    N_("No such quick reply."),
     N_("No such offer."),
     N_("This negotiation already has an open offer. Accept, reject or counter it, or "
        "withdraw yours, before proposing another."),

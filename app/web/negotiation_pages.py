@@ -22,6 +22,7 @@ from app.kit.validation import Id
 from app.models.base import utcnow
 from app.negotiations import offers
 from app.negotiations import service as negotiations
+from app.negotiations.quick_replies import QUICK_REPLIES, UnknownQuickReply
 from app.negotiations.schemas import (
     MAX_BODY,
     NegotiationCreate,
@@ -206,6 +207,8 @@ async def _room(
         message_error=message_error,
         thread_notes={key: view._(text, party="{party}", offer="{offer}")
                       for key, text in THREAD_NOTES.items()},
+        # In the viewer's language: the page and the live script show a quick reply by key.
+        quick_replies={key: view._(text) for key, text in QUICK_REPLIES.items()},
         **panel,
     )
 
@@ -236,6 +239,17 @@ async def send_message(negotiation_id: Id, view: ViewDep) -> Response:
     view.ctx.require_csrf(form.get("csrf_token"))
     body = form_text(form, "body")
     await negotiations.visible(view.session, view.viewer, negotiation_id)
+    quick_reply = form_text(form, "quick_reply")
+    if quick_reply:
+        # A quick-reply button: the key is the whole message.
+        try:
+            await negotiations.post_message(view.session, view.viewer, negotiation_id, "",
+                                            quick_reply=quick_reply)
+        except UnknownQuickReply as exc:
+            await view.recover()
+            return await _room(view, negotiation_id, message_error=view.error_text(exc),
+                               status_code=422)
+        return view.redirect(f"/negotiations/{negotiation_id}#compose")
     if not body or len(body) > MAX_BODY:
         error = view._(EMPTY_MESSAGE) if not body else view._(MESSAGE_TOO_LONG, n=MAX_BODY)
         return await _room(view, negotiation_id, message_value=body, message_error=error,

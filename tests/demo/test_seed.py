@@ -30,6 +30,9 @@ from app.models import (
     Event,
     Hall,
     Membership,
+    Negotiation,
+    Offer,
+    Order,
     Organization,
     Product,
     User,
@@ -49,6 +52,9 @@ async def row_counts(db: AsyncSession) -> dict[str, int]:
         "booths": await db.scalar(select(func.count()).select_from(Booth)),
         "certifications": await db.scalar(select(func.count()).select_from(BoothCertification)),
         "products": await db.scalar(select(func.count()).select_from(Product)),
+        "negotiations": await db.scalar(select(func.count()).select_from(Negotiation)),
+        "offers": await db.scalar(select(func.count()).select_from(Offer)),
+        "orders": await db.scalar(select(func.count()).select_from(Order)),
     }
     await db.rollback()  # end the read, so the next look sees what was written since
     return {name: int(n or 0) for name, n in counts.items()}

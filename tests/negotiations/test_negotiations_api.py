@@ -179,3 +179,58 @@ async def test_read_marks_are_per_org_and_only_move_forward(client: httpx.AsyncC
     assert seen.json()["unread_count"] == 0
     buyer_view = await client.get(f"/api/v1/negotiations/{nid}", headers=deal.buyer.headers)
     assert buyer_view.json()["other_side_read_seq"] == 2
+
+
+# --- quick replies ----------------------------------------------------------------------------
+
+
+async def test_a_quick_reply_is_stored_by_key_with_its_english_text(
+    client: httpx.AsyncClient,
+) -> None:
+    deal = await create_negotiation(client)
+    listed = await client.get("/api/v1/negotiations/quick-replies", headers=deal.buyer.headers)
+    assert listed.status_code == 200
+    texts = {q["key"]: q["text"] for q in listed.json()}
+    assert texts["shelf_life"] == "What is the shelf life?"
+    assert len(texts) >= 10
+
+    url = f"/api/v1/negotiations/{deal.negotiation_id}/messages"
+    sent = await client.post(url, json={"quick_reply": "shelf_life"}, headers=deal.buyer.headers)
+    assert sent.status_code == 201, sent.text
+    message = sent.json()
+    assert message["kind"] == "text"
+    assert message["data"] == {"quick_reply": "shelf_life"}
+    assert message["body"] == "What is the shelf life?"
+    read = await client.get(f"{url}?after_seq=1", headers=deal.supplier.headers)
+    assert [m["data"] for m in read.json()["items"]] == [{"quick_reply": "shelf_life"}]
+
+
+async def test_an_unknown_quick_reply_or_both_fields_are_refused_and_nothing_is_stored(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    deal = await create_negotiation(client)
+    url = f"/api/v1/negotiations/{deal.negotiation_id}/messages"
+    before = await count_rows(app, Message)
+
+    unknown = await client.post(url, json={"quick_reply": "free_shipping_forever"},
+                                headers=deal.buyer.headers)
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "unknown_quick_reply"
+
+    both = await client.post(url, json={"body": "Hi", "quick_reply": "shelf_life"},
+                             headers=deal.buyer.headers)
+    assert both.status_code == 422
+    assert both.json()["error"]["code"] == "validation_error"
+
+    neither = await client.post(url, json={}, headers=deal.buyer.headers)
+    assert neither.status_code == 422
+    assert await count_rows(app, Message) == before
+
+
+async def test_outsiders_cannot_send_quick_replies(client: httpx.AsyncClient) -> None:
+    deal = await create_negotiation(client)
+    outsider = await register(client, kind="buyer")
+    r = await client.post(f"/api/v1/negotiations/{deal.negotiation_id}/messages",
+                          json={"quick_reply": "shelf_life"}, headers=outsider.headers)
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "negotiation_not_found"

@@ -119,3 +119,33 @@ async def test_offer_events_reach_the_thread(live: LiveServer, http: httpx.Async
         assert event["payload"]["data"]["message"]["kind"] == "offer"
 
 
+
+
+async def test_a_quick_reply_is_sent_by_key_over_the_topic(
+    live: LiveServer, http: httpx.AsyncClient
+) -> None:
+    deal = await create_negotiation(http)
+    topic = f"negotiation:{deal.negotiation_id}"
+    async with ws_connect(live, deal.supplier.token) as sws, \
+            ws_connect(live, deal.buyer.token) as bws:
+        supplier, buyer = Client(sws), Client(bws)
+        await supplier.request("join", topic)
+        await buyer.request("join", topic)
+        reply, _ = await buyer.request("message.send", topic, quick_reply="lead_time")
+        assert reply["type"] == "reply", reply
+        event, _ = await supplier.recv_until(
+            lambda f: f["type"] == "event" and f["payload"]["event"] == "message.created")
+        assert event["payload"]["data"]["message"]["data"] == {"quick_reply": "lead_time"}
+
+        unknown, _ = await buyer.request("message.send", topic, quick_reply="nope")
+        assert unknown["payload"]["code"] == "unknown_quick_reply"
+        both, _ = await buyer.request("message.send", topic, body="hi", quick_reply="lead_time")
+        assert both["payload"]["code"] == "validation_error"
+
+    engine = create_engine(live.settings.effective_database_url)
+    try:
+        async with create_sessionmaker(engine)() as db:
+            messages = await db.scalar(select(func.count()).select_from(Message))
+    finally:
+        await engine.dispose()
+    assert messages == 2  # the opening message and the one quick reply

@@ -6,6 +6,7 @@ would: signed in through /login, forms posted with the CSRF token read from the 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -216,6 +217,42 @@ async def test_sending_without_javascript_posts_the_message(
     empty = await post_form(supplier, path, {"csrf_token": token, "body": "   "})
     assert empty.status_code == 422
     assert "Write a message first." in empty.text
+    assert await count_rows(app, Message) == before
+
+
+async def test_a_quick_reply_reads_in_each_viewers_language(
+    client: httpx.AsyncClient, browser_for: Browser, app: FastAPI
+) -> None:
+    deal = await create_negotiation(client)
+    buyer = await browser_for(deal.buyer)
+    page = (await room(buyer, deal)).text
+    assert 'name="quick_reply" value="better_price_two_containers"' in page
+    # The English buyer presses the button (a plain form POST: no JavaScript needed).
+    path = f"/negotiations/{deal.negotiation_id}/messages"
+    sent = await post_form(buyer, path, {"csrf_token": csrf_from(page),
+                                         "quick_reply": "better_price_two_containers"})
+    assert sent.status_code == 303
+    thread = text_of((await room(buyer, deal)).text)
+    assert thread.count("Can you do a better price for 2 containers?") == 2  # button + message
+
+    supplier = await browser_for(deal.supplier)
+    await get_page(supplier, "/lang/zh")
+    zh_page = (await room(supplier, deal)).text
+    start = zh_page.index('id="deal-messages"')
+    messages = zh_page[start:zh_page.index("</ol>", start)]
+    assert "如果订两个货柜，价格能再优惠一些吗？" in text_of(messages)
+    assert "better price" not in messages
+    # The live script gets the same texts in the viewer's language, by key.
+    embedded = re.search(r'id="deal-quick-replies">(.*?)</script>', zh_page, flags=re.S)
+    assert embedded is not None
+    assert json.loads(embedded.group(1))["shelf_life"] == "保质期是多久？"
+
+    before = await count_rows(app, Message)
+    unknown = await post_form(supplier, path, {"csrf_token": csrf_from(zh_page),
+                                               "quick_reply": "nope"})
+    assert unknown.status_code == 422
+    assert "没有这个快捷回复。" in text_of(unknown.text)
+    assert 'id="deal-messages"' in unknown.text  # the room again, with the error at the composer
     assert await count_rows(app, Message) == before
 
 

@@ -26,6 +26,9 @@ function start(root) {
   ]);
   /** @type {Record<string, string>} */
   const notes = JSON.parse(document.getElementById("deal-notes")?.textContent ?? "{}");
+  /** Quick-reply texts in the viewer's language, by key: a quick reply reads natively. */
+  /** @type {Record<string, string>} */
+  const quickReplies = JSON.parse(document.getElementById("deal-quick-replies")?.textContent ?? "{}");
   const when = new Intl.DateTimeFormat(t.locale, {
     dateStyle: "medium", timeStyle: "short", timeZone: t.zone,
   });
@@ -85,7 +88,7 @@ function start(root) {
       meta.append(who, " · ", time);
       const body = document.createElement("p");
       body.className = "deal-msg-body";
-      body.textContent = message.body;
+      body.textContent = quickReplies[message.data?.quick_reply] ?? message.body;
       item.append(meta, body);
       if (own) {
         const read = document.createElement("p");
@@ -207,6 +210,22 @@ function start(root) {
       const code = error instanceof RealtimeError ? error.code : "";
       showSendError(code === "rate_limited" ? t.errorRate : t.errorSend);
       if (!input.value) input.value = body; // give the words back so nothing is retyped
+    }
+  });
+
+  const quickForm = /** @type {HTMLFormElement | null} */ (document.getElementById("deal-quick"));
+  quickForm?.addEventListener("submit", async (event) => {
+    const button = /** @type {SubmitEvent} */ (event).submitter;
+    const key = button instanceof HTMLButtonElement ? button.value : "";
+    if (!key) return; // let the form post
+    event.preventDefault();
+    showSendError(undefined);
+    try {
+      const reply = await rt.publish(topic, "message.send", { quick_reply: key });
+      addMessage(reply.message);
+    } catch (error) {
+      const code = error instanceof RealtimeError ? error.code : "";
+      showSendError(code === "rate_limited" ? t.errorRate : t.errorSend);
     }
   });
 
