@@ -9,67 +9,31 @@ waits for what the person would see.
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.helpers import api_post, browser_contexts, register
 from tests.factories import PASSWORD, product_body
 
 pytestmark = pytest.mark.browser
 
 
-def _api(server_url: str, path: str, body: dict[str, Any], token: str | None = None) -> Any:
-    import urllib.request
-
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(  # noqa: S310 - our own test server over http
-        f"{server_url}/api/v1{path}", data=json.dumps(body).encode(), headers=headers,
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read())
-
-
-def register(server_url: str, full_name: str, kind: str, country: str, locale: str,
-             time_zone: str) -> str:
-    email = f"{kind}.{uuid.uuid4().hex[:8]}@example.com"
-    _api(server_url, "/auth/register", {
-        "email": email, "password": PASSWORD, "full_name": full_name, "locale": locale,
-        "time_zone": time_zone,
-        "organization": {"name": f"{full_name} Trading", "kind": kind, "country": country,
-                         "languages": [locale]},
-    })
-    return email
-
-
 def listed_product(server_url: str, supplier_email: str) -> int:
-    token = _api(server_url, "/auth/login",
-                 {"email": supplier_email, "password": PASSWORD})["access_token"]
-    return int(_api(server_url, "/products", product_body(), token)["id"])
+    token = api_post(server_url, "/auth/login",
+                     {"email": supplier_email, "password": PASSWORD})["access_token"]
+    return int(api_post(server_url, "/products", product_body(), token)["id"])
 
 
 @pytest.fixture
 def contexts(browser: Browser, server_url: str) -> Iterator[tuple[BrowserContext, ...]]:
-    made = (
-        browser.new_context(base_url=server_url, locale="en-US", timezone_id="Europe/Madrid",
-                            viewport={"width": 1280, "height": 900}),
-        browser.new_context(base_url=server_url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                            viewport={"width": 1280, "height": 900}),
-    )
-    for context in made:
-        context.set_default_timeout(10_000)
-    try:
+    with browser_contexts(
+        browser, server_url,
+        ("en-US", "Europe/Madrid"), ("zh-CN", "Asia/Shanghai"),
+    ) as made:
         yield made
-    finally:
-        for context in made:
-            context.close()
 
 
 def sign_in(context: BrowserContext, email: str, next_url: str) -> Page:
@@ -89,8 +53,10 @@ def live(page: Page) -> None:
 def test_buyer_and_chinese_supplier_negotiate_live_to_one_order(
     contexts: tuple[BrowserContext, BrowserContext], server_url: str
 ) -> None:
-    buyer_email = register(server_url, "Ana García", "buyer", "ES", "en", "Europe/Madrid")
-    supplier_email = register(server_url, "林伟", "supplier", "CN", "zh", "Asia/Shanghai")
+    buyer_email = register(server_url, "Ana García", kind="buyer", country="ES",
+                           time_zone="Europe/Madrid")
+    supplier_email = register(server_url, "林伟", kind="supplier", country="CN",
+                              time_zone="Asia/Shanghai", locale="zh")
     product_id = listed_product(server_url, supplier_email)
 
     # The buyer opens the negotiation from the product page.
@@ -152,7 +118,7 @@ def test_buyer_and_chinese_supplier_negotiate_live_to_one_order(
     ana_diff = ana.locator(".deal-offer-proposed .deal-diff-table")
     expect(ana_diff).to_contain_text("Unit price")
     expect(ana_diff.locator("ins")).to_contain_text(["CN¥904,000.00", "CN¥45.20"])
-    ana.get_by_role("button", name="Accept").click()
+    ana.get_by_role("button", name="Accept", exact=True).click()
     expect(ana).to_have_url(re.compile(r"/orders/\d+$"))
     order_url = ana.url
     expect(ana.locator(".deal-total")).to_have_text("CN¥904,000.00")

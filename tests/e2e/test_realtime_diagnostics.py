@@ -3,9 +3,7 @@ a dropped connection that resumes with every missed message, in order, exactly o
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,53 +13,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.helpers import browser_contexts, register
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def register(server_url: str, full_name: str, time_zone: str, kind: str, country: str) -> str:
-    """A new account through the public API; returns its email."""
-    email = f"{kind}.{uuid.uuid4().hex[:8]}@example.com"
-    body = {
-        "email": email,
-        "password": PASSWORD,
-        "full_name": full_name,
-        "time_zone": time_zone,
-        "organization": {
-            "name": f"{full_name} Trading", "kind": kind, "country": country,
-            "languages": ["en"],
-        },
-    }
-    request = urllib.request.Request(  # noqa: S310 - our own test server over http
-        f"{server_url}/api/v1/auth/register",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        assert response.status == 201
-    return email
 
 
 @pytest.fixture
 def contexts(browser: Browser, server_url: str) -> Iterator[tuple[BrowserContext, ...]]:
     # The browsers sit in a zone unlike their users' profiles: the page must follow the
     # profile (the server's idea of the viewer's zone), not the machine's clock.
-    made = tuple(
-        browser.new_context(
-            base_url=server_url, locale="en-US", timezone_id="America/New_York",
-            viewport={"width": 1280, "height": 900},
-        )
-        for _ in range(2)
-    )
-    for context in made:
-        context.set_default_timeout(10_000)
-    try:
+    where = ("en-US", "America/New_York")
+    with browser_contexts(browser, server_url, where, where) as made:
         yield made
-    finally:
-        for context in made:
-            context.close()
 
 
 def open_diagnostics(context: BrowserContext, email: str, room: str) -> Page:
@@ -85,8 +49,10 @@ def test_a_dropped_connection_resumes_with_every_message_once_and_in_order(
     contexts: tuple[BrowserContext, BrowserContext], server_url: str
 ) -> None:
     room = f"e2e-{uuid.uuid4().hex[:8]}"
-    ana_email = register(server_url, "Ana García", "Europe/Madrid", "buyer", "ES")
-    lin_email = register(server_url, "Lin Wei", "Asia/Shanghai", "supplier", "CN")
+    ana_email = register(server_url, "Ana García", kind="buyer", country="ES",
+                         time_zone="Europe/Madrid")
+    lin_email = register(server_url, "Lin Wei", kind="supplier", country="CN",
+                         time_zone="Asia/Shanghai")
     ana = open_diagnostics(contexts[0], ana_email, room)
     lin = open_diagnostics(contexts[1], lin_email, room)
 
@@ -147,10 +113,12 @@ def test_a_message_written_while_offline_is_sent_once_after_the_reconnect(
 ) -> None:
     room = f"e2e-{uuid.uuid4().hex[:8]}"
     ana = open_diagnostics(
-        contexts[0], register(server_url, "Ana García", "Europe/Madrid", "buyer", "ES"), room
+        contexts[0], register(server_url, "Ana García", kind="buyer", country="ES",
+                         time_zone="Europe/Madrid"), room
     )
     lin = open_diagnostics(
-        contexts[1], register(server_url, "Lin Wei", "Asia/Shanghai", "supplier", "CN"), room
+        contexts[1], register(server_url, "Lin Wei", kind="supplier", country="CN",
+                         time_zone="Asia/Shanghai"), room
     )
     expect(ana.locator("#rt-presence")).to_contain_text("Lin Wei")
 
