@@ -54,6 +54,14 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+async def run_after_commit(state: Any, session: AsyncSession) -> None:
+    """What must follow a unit of work's commit, and only once it is durable: publishing the
+    realtime events it recorded, invalidating cached search answers (``app.state.after_commit``,
+    set by the app's lifespan). Every unit of work runs it: requests and WebSocket actions."""
+    for hook in getattr(state, "after_commit", ()):
+        await hook(session)
+
+
 async def session_scope(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
     """The request's unit of work: commit once at the end, or roll back on any error.
 
@@ -70,7 +78,4 @@ async def session_scope(conn: HTTPConnection) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
-            # What must follow a commit (publishing the realtime events the unit of work
-            # recorded, invalidating cached search results) happens only once it is durable.
-            for hook in getattr(conn.app.state, "after_commit", ()):
-                await hook(session)
+            await run_after_commit(conn.app.state, session)

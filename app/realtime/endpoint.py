@@ -16,6 +16,7 @@ from app.accounts import service as accounts
 from app.accounts.principal import Principal
 from app.api.deps import SESSION_COOKIE
 from app.config import Settings
+from app.db import run_after_commit
 from app.errors import AppError
 from app.middleware import raw_send
 from app.realtime import log as topic_log
@@ -340,5 +341,5 @@ class Session:
                 self.conn.send(frame("reply", topic, f.ref,
                                      {"seq": existing.seq, "duplicate": True}))
                 return
-            await self.hub.publish_pending(db)
+            await run_after_commit(self.conn.websocket.app.state, db)
         self.conn.send(frame("reply", topic, f.ref, result))

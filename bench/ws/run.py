@@ -19,7 +19,6 @@ import dataclasses
 import json
 import os
 import platform
-import signal
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -31,12 +30,11 @@ from typing import Any
 
 from bench.ws.adapters import Adapter, AdapterConfig
 from bench.ws.client import NullSink, WSClient, keepalive_loop, open_client
-from bench.ws.loadgen import raise_nofile_limit, run_fast
+from bench.ws.harness import run_harness
 from bench.ws.procs import (
     CpuMeter,
     Managed,
     free_port,
-    kill_leftovers,
     machine_busy_seconds,
     managed,
     pids_named,
@@ -499,34 +497,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _sigterm(signum: int, frame: object) -> None:
-    del signum, frame
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> None:
     opts = parse_args(argv)
-    raise_nofile_limit()
-    signal.signal(signal.SIGTERM, _sigterm)
-    # Ctrl-C must stop the run even when it was started with SIGINT ignored (`cmd &`).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    code = 1
-    result: list[int] = []
-
-    async def body() -> None:
-        result.append(await main_async(opts))
-
-    try:
-        run_fast(body())
-        code = result[0] if result else 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        code = 130
-    finally:
-        killed = kill_leftovers()
-        if killed:
-            print(f"killed leftover process groups: {killed}", file=sys.stderr)
-    sys.exit(code)
+    run_harness(lambda: main_async(opts))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import sys
 import time
 from array import array
@@ -35,9 +34,9 @@ from typing import Any
 from bench.ws.adapters import AdapterConfig
 from bench.ws.client import NullSink, WSClient, keepalive_loop, open_client
 from bench.ws.cluster import tradehall_nodes
-from bench.ws.loadgen import raise_nofile_limit, run_fast
+from bench.ws.harness import run_harness
 from bench.ws.private_redis import redis_for_bench
-from bench.ws.procs import CpuMeter, kill_leftovers, machine_busy_seconds, managed
+from bench.ws.procs import CpuMeter, machine_busy_seconds, managed
 from bench.ws.run import HOST, LoadGen, conditions
 from bench.ws.stats import Sketch, percentile
 from bench.ws.storm_clients import Follower, JoinAdapter
@@ -322,33 +321,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return opts
 
 
-def _sigterm(signum: int, frame: object) -> None:
-    del signum, frame
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> None:
     opts = parse_args(argv)
-    raise_nofile_limit()
-    signal.signal(signal.SIGTERM, _sigterm)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    code = 1
-    result: list[int] = []
-
-    async def body() -> None:
-        result.append(await main_async(opts))
-
-    try:
-        run_fast(body())
-        code = result[0] if result else 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        code = 130
-    finally:
-        killed = kill_leftovers()
-        if killed:
-            print(f"killed leftover process groups: {killed}", file=sys.stderr)
-    sys.exit(code)
+    run_harness(lambda: main_async(opts))
 
 
 if __name__ == "__main__":
