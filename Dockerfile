@@ -43,6 +43,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     TRADEHALL_DATA_DIR=/var/lib/tradehall
 
+# A font with Chinese glyphs for the proforma PDFs (app/web/pdf_fonts.py finds it; without
+# one, PDFs are English only).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
+
 # The data dir holds the SQLite file (embedded mode) and uploads/; mount a volume on it (or on
 # uploads/ when the database is PostgreSQL). It is created here so that a fresh named volume
 # inherits the tradehall owner.

@@ -64,6 +64,32 @@ class Settings(BaseSettings):
     search_cache_entries: int = Field(default=1000, ge=0)
     search_cache_ttl_seconds: float = Field(default=60.0, gt=0)
 
+    # Matchmaking scheduling jobs (app/matchmaking/jobs.py): a running job refreshes its
+    # heartbeat this often; one whose heartbeat is older than the stale limit is taken for
+    # dead (its process stopped) and failed, so the session can be scheduled again.
+    matchmaking_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    matchmaking_stale_job_seconds: float = Field(default=30.0, gt=0)
+    # CP-SAT polish after the flow-based schedule (0: off).
+    matchmaking_polish_seconds: float = Field(default=0.0, ge=0)
+    # Where jobs solve: a worker process keeps the event loop responsive (why, and the
+    # measurement: app/matchmaking/solver.py, docs/architecture.md); "thread" stays here.
+    matchmaking_solver: Literal["process", "thread"] = "process"
+    # The live matchmaking day (app/matchmaking/live*.py): a party not checked in this long
+    # after its slot starts is a no-show; check-in opens this long before the slot; each
+    # node looks for sessions that went live elsewhere this often (slot boundaries are
+    # timed exactly, this only bounds how late a node notices a new live session).
+    matchmaking_grace_minutes: int = Field(default=5, ge=0, le=60)
+    matchmaking_check_in_opens_minutes: int = Field(default=10, ge=0, le=240)
+    matchmaking_live_poll_seconds: float = Field(default=15.0, gt=0)
+    # WebRTC ICE servers for meeting video, as RTCIceServer objects in JSON, e.g.
+    # [{"urls": "stun:stun.example.org:3478"}]. Empty: host candidates only (same LAN).
+    matchmaking_ice_servers: list[dict[str, str | list[str]]] = Field(default_factory=list)
+
+    # Proforma PDFs (app/web/proforma_pdf.py): a TTF/OTF/TTC font with Chinese glyphs. Unset:
+    # the usual font folders are searched (Debian's fonts-wqy-microhei, fonts-noto-cjk...);
+    # without one, PDFs are in English with a Latin font.
+    pdf_font_path: Path | None = None
+
     log_level: str = "INFO"
     log_json: bool = False
 

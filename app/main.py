@@ -19,6 +19,9 @@ from app.db import create_engine, create_sessionmaker
 from app.error_handlers import install_error_handlers
 from app.kit.ratelimit import Counter, MemoryCounter, RedisCounter
 from app.logging import configure_logging
+from app.matchmaking import live as matchmaking_live
+from app.matchmaking.jobs import JobRunner
+from app.matchmaking.live_driver import LiveDriver
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.realtime import endpoint as realtime_endpoint
 from app.realtime.setup import build_hub
@@ -67,14 +70,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.hub = hub
         app.state.search_cache = search_cache
         # Run by the request's unit of work after it commits (app.db.session_scope).
-        app.state.after_commit = (hub.publish_pending, search_cache.after_commit)
+        # Matchmaking scheduling jobs start after the commit that queued them.
+        schedule_jobs = JobRunner(app.state, settings)
+        app.state.matchmaking_jobs = schedule_jobs
+        app.state.after_commit = (hub.publish_pending, search_cache.after_commit,
+                                  schedule_jobs.after_commit)
         await hub.start()
         await analytics.start(app.state)
+        await schedule_jobs.start()
+        # The live matchmaking day's slot clock and sweeps, on every node.
+        live_driver = LiveDriver(app.state, matchmaking_live.Policy.from_settings(settings),
+                                 settings.matchmaking_live_poll_seconds)
+        app.state.matchmaking_live = live_driver
+        await live_driver.start()
         _freeze_startup_objects()
         try:
             yield
         finally:
             gc.unfreeze()  # what was frozen becomes collectable again (tests start many apps)
+            await live_driver.stop()
+            await schedule_jobs.stop()  # a job cut short is marked failed, safe to re-run
             await analytics.stop(app.state)  # flushes queued activity records
             await hub.stop()
             if redis is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,8 @@ from app.db import create_engine, create_sessionmaker
 from app.main import create_app
 from app.models import Base
 from tests.databases import migrated_database
+from tests.factories import Account
+from tests.web.helpers import Browser, new_browser, sign_in_via_form
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 TEST_DATABASE_URL = os.environ.get("TRADEHALL_TEST_DATABASE_URL")
@@ -95,3 +98,17 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     eng = create_engine(database_url)
     yield eng
     await eng.dispose()
+
+
+@pytest.fixture
+async def browser_for(app: FastAPI) -> AsyncIterator[Browser]:
+    """A signed-in browser (its own cookie jar) per account, for page tests."""
+    async with AsyncExitStack() as stack:
+
+        async def open_for(account: Account) -> httpx.AsyncClient:
+            browser = await stack.enter_async_context(new_browser(app))
+            response = await sign_in_via_form(browser, account.email, account.password)
+            assert response.status_code == 303, response.text
+            return browser
+
+        yield open_for

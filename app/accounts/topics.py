@@ -5,7 +5,18 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.principal import Principal
+from app.realtime import log as topic_log
 from app.realtime.topics import TopicHandler, TopicNotFound, TopicRegistry
+
+
+def topic_of(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+async def notifications_position(session: AsyncSession, user_id: int) -> int:
+    """The last seq of the user's notifications: a page reads it *before* the state it
+    renders and joins with it as last_seq, so nothing stored in between is missed."""
+    return await topic_log.last_seq(session, topic_of(user_id))
 
 
 async def _only_self(_session: AsyncSession, principal: Principal, topic_id: str) -> None:

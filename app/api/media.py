@@ -1,22 +1,20 @@
 """Media uploads: /media (images only, re-encoded) and serving them.
 
-Also the one place that reads an uploaded file from a request body with a size cap enforced
-while reading (``read_upload``); the CSV import uses it too.
+Also ``read_upload``: one uploaded file from a request body, with a size cap enforced while
+reading (app/kit/uploads.py); the CSV import uses it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 
 from app.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from app.api.responses import error_responses
 from app.errors import AppError, InvalidInput
 from app.kit.pagination import Page, PageDep, cursor_id, id_page
+from app.kit.uploads import capped, is_multipart, read_multipart
 from app.kit.validation import Id
 from app.media import service as media_service
 from app.media.schemas import MediaRead
@@ -25,8 +23,6 @@ from app.media.storage import Storage, storage_for
 
 router = APIRouter(tags=["media"])
 
-# Room for the multipart envelope (boundaries, part headers) around the file itself.
-MULTIPART_SLACK = 64 * 1024
 # Served images never change under an id: caches may keep them for a year.
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 
@@ -44,17 +40,6 @@ async def get_storage(settings: SettingsDep) -> Storage:
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-async def _capped(
-    stream: AsyncIterator[bytes], limit: int, error: AppError
-) -> AsyncGenerator[bytes, None]:
-    received = 0
-    async for chunk in stream:
-        received += len(chunk)
-        if received > limit:
-            raise error  # stop reading: the rest of an oversized body is never buffered
-        yield chunk
-
-
 async def read_upload(
     request: Request,
     *,
@@ -68,36 +53,21 @@ async def read_upload(
     A declared Content-Length over the cap is refused before a byte is read; otherwise the
     body is counted while it streams in and refused as soon as it passes the cap.
     """
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
-        raise too_large
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "multipart/form-data":
-        parser = MultiPartParser(
-            request.headers,
-            _capped(request.stream(), limit + MULTIPART_SLACK, too_large),
-            max_files=1,
-            max_fields=20,
-            max_part_size=64 * 1024,
+    if is_multipart(request):
+        upload = await read_multipart(
+            request, file_field=field, max_files=1, limit_each=limit, too_large=too_large,
+            too_many=InvalidInput(f"Send one file, in the multipart field named \"{field}\".",
+                                  code="invalid_multipart"),
         )
-        try:
-            form = await parser.parse()
-        except MultiPartException as exc:
-            raise InvalidInput(
-                f"The multipart body could not be read: {exc.message}", code="invalid_multipart"
-            ) from exc
-        try:
-            upload = form.get(field)
-            if not isinstance(upload, UploadFile):
-                raise FileRequired(f"Send the file in a multipart field named \"{field}\".")
-            data = await upload.read(limit + 1)
-        finally:
-            await form.close()
-        if len(data) > limit:
-            raise too_large
-        return data
+        if not upload.files:
+            raise FileRequired(f"Send the file in a multipart field named \"{field}\".")
+        return upload.files[0].data
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type in raw_types:
-        return b"".join([chunk async for chunk in _capped(request.stream(), limit, too_large)])
+        declared = request.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+            raise too_large
+        return b"".join([chunk async for chunk in capped(request.stream(), limit, too_large)])
     accepted = ", ".join(["multipart/form-data", *sorted(raw_types)])
     raise UnsupportedMediaType(f"Send the file as {accepted}.")
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import CurrentPrincipal, SessionDep
 from app.api.responses import error_responses
+from app.errors import InvalidInput
 from app.kit.pagination import Page, PageDep
 from app.kit.validation import MAX_ID, Id
 from app.negotiations import offers
@@ -78,18 +79,31 @@ async def get_negotiation(
     return await negotiations.get_negotiation(session, principal, negotiation_id)
 
 
-@router.get("/{negotiation_id}/messages", responses=_NOT_FOUND)
+@router.get(
+    "/{negotiation_id}/messages",
+    responses=error_responses(404, 422, described={
+        404: "negotiation_not_found",
+        422: "validation_error (after_seq and before_seq together)",
+    }),
+)
 async def list_messages(
     negotiation_id: Id,
     principal: CurrentPrincipal,
     session: SessionDep,
     after_seq: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    before_seq: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Page[MessageRead]:
     """Messages with seq above ``after_seq``, in order. ``next_cursor`` is the after_seq
-    for the next page (null at the end)."""
+    for the next page (null at the end).
+
+    With ``before_seq`` instead (paging back through history): the ``limit`` messages just
+    below it, in order; ``next_cursor`` is the before_seq of the next older page (null at
+    the first message)."""
+    if before_seq is not None and after_seq:
+        raise InvalidInput("Give after_seq or before_seq, not both.")
     items, next_after = await negotiations.list_messages(
-        session, principal, negotiation_id, after_seq, limit
+        session, principal, negotiation_id, after_seq, limit, before_seq=before_seq
     )
     return Page(items=items, next_cursor=None if next_after is None else str(next_after))
 

@@ -1,19 +1,22 @@
-"""Orders: list, read, take a step, record a payment."""
+"""Orders: list, read, take a step, record a payment, the proforma invoice as a PDF."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
 
-from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.deps import CurrentPrincipal, SessionDep, SettingsDep
 from app.api.idempotent import IdempotencyKeyHeader, run_idempotent
 from app.api.responses import error_responses
 from app.kit.pagination import Page, PageDep
-from app.kit.validation import Id
+from app.kit.timezones import zone_or_utc
+from app.kit.validation import Id, UiLocale
 from app.orders import service as orders
 from app.orders.schemas import OrderRead, PaymentCreate, TransitionCreate
+from app.web import proforma_pdf as pdf  # the proforma page's content, translations, formats
+from app.web.i18n import negotiate_locale
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -34,6 +37,30 @@ async def get_order(order_id: Id, principal: CurrentPrincipal, session: SessionD
     """An order with its lines, payment milestones and the steps it may take next."""
     return await orders.read(session, principal, await orders.visible(session, principal,
                                                                       order_id))
+
+
+@router.get(
+    "/{order_id}/proforma.pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}},
+              "description": "The proforma invoice (parties, lines, totals, terms, the "
+                             "seller's bank details and any warning about them)."},
+        **_NOT_FOUND,
+    },
+)
+async def proforma_pdf(
+    order_id: Id, request: Request, principal: CurrentPrincipal, session: SessionDep,
+    settings: SettingsDep,
+    lang: Annotated[UiLocale | None, Query(description="en or zh; default: yours")] = None,
+) -> Response:
+    """The order's proforma invoice as a PDF, in your language (or ``lang``) and time zone.
+    Only the buyer's and the supplier's members (404 for anyone else)."""
+    locale = negotiate_locale(lang, principal.user.locale,
+                              accept_language=request.headers.get("accept-language", ""))
+    content = await pdf.gather(session, principal, order_id, locale=locale,
+                               zone=zone_or_utc(principal.user.time_zone))
+    return pdf.pdf_response(await pdf.render_async(content, settings.pdf_font_path), order_id)
 
 
 @router.post(

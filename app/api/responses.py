@@ -35,6 +35,7 @@ _MEANINGS = {
     413: "file_too_large",
     415: "unsupported_media_type",
     422: "Invalid input: validation_error (details per field) or a rule's own code.",
+    429: "Too many requests: wait the seconds the Retry-After header gives, then retry.",
 }
 
 # What any catalog operation may answer besides its success.

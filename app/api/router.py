@@ -4,11 +4,16 @@ from fastapi import FastAPI
 
 from app.api import (
     auth,
+    bank_details,
     booths,
     events,
     invitations,
+    matchmaking,
+    matchmaking_live,
+    matchmaking_meetings,
     me,
     media,
+    negotiation_attachments,
     negotiations,
     offers,
     orders,
@@ -35,5 +40,8 @@ def include_api(app: FastAPI) -> None:
     for router in (events.router, booths.router, products.router, search.router,
                    media.router):
         app.include_router(router, prefix=API_PREFIX, responses=_CATALOG_ERRORS)
-    for router in (negotiations.router, offers.router, orders.router):
+    for router in (negotiations.router, negotiation_attachments.router, offers.router,
+                   orders.router, bank_details.router):
+        app.include_router(router, prefix=API_PREFIX)
+    for router in (matchmaking.router, matchmaking_meetings.router, matchmaking_live.router):
         app.include_router(router, prefix=API_PREFIX)

@@ -1,6 +1,7 @@
 """The demo's trade talks: negotiations between demo buyers and suppliers, an open
 counter-offer and an order whose deposit is paid, so the journey from a product page to an
-order timeline can be clicked through right after ``tradehall demo``.
+order timeline can be clicked through right after ``tradehall demo``. Before them, every demo
+supplier gives its bank details, so the order's proforma invoice shows where to pay.
 
 Everything goes through the negotiation, offer and order services, exactly as the API would
 drive them (messages, events, audit entries and notifications included), so every rule those
@@ -19,7 +20,9 @@ from sqlalchemy import func, select
 
 from app.accounts import repository as accounts_repository
 from app.accounts.principal import Principal
-from app.demo.data import demo_email
+from app.banking import service as banking
+from app.banking.schemas import BankDetailsUpdate
+from app.demo.data import SUPPLIERS, OrganizationSeed, demo_email
 from app.models import AuthToken, Negotiation, Offer, Order, Product
 from app.models.base import utcnow
 from app.negotiations import offers
@@ -32,6 +35,7 @@ from app.orders.schemas import TransitionCreate
 if TYPE_CHECKING:
     from app.demo.seed import SeedContext
 
+BANK_DETAILS = "bank details"
 NEGOTIATIONS = "negotiations"
 OFFERS = "offers"
 ORDERS = "orders"
@@ -114,10 +118,50 @@ DEALS: tuple[DealSeed, ...] = (
 )
 
 
+# Where the demo suppliers are paid: Fuqing branches of Chinese banks (head-office BICs; the
+# account numbers are made up).
+DEMO_BANKS = (
+    ("Bank of China, Fuqing Branch", "BKCHCNBJ"),
+    ("Industrial Bank, Fuqing Branch", "FJIBCNBA"),
+    ("China Construction Bank, Fuqing Branch", "PCBCCNBJ"),
+)
+
+
+def _bank_details(seed: OrganizationSeed, number: int) -> BankDetailsUpdate:
+    bank, bic = DEMO_BANKS[number % len(DEMO_BANKS)]
+    return BankDetailsUpdate(
+        beneficiary_name=seed.name, bank_name=bank,
+        bank_address="Fuqing, Fujian 350300, China",
+        account_number=f"3510 {1000 + number:04d} 6020 {7331 * (number + 1) % 10000:04d}",
+        swift_bic=bic, currency="USD",
+    )
+
+
+async def seed_bank_details(ctx: SeedContext) -> None:
+    """Each demo supplier's owner gives its bank details through the banking service (audit
+    entry and members' emails included); a supplier that has any keeps them."""
+    for number, seed in enumerate(SUPPLIERS):
+        organization = ctx.organizations.get(seed.name)
+        owner = await _principal_by_email(ctx, seed.owner.email)
+        if organization is None or owner is None or owner.organization_id != organization.id:
+            continue  # the organizations step already said what is wrong with it
+        try:
+            await banking.current(ctx.session, owner, organization.id)
+            ctx.count(BANK_DETAILS, created=False)
+        except banking.BankDetailsNotSet:
+            await banking.change(ctx.session, owner, organization.id,
+                                 _bank_details(seed, number))
+            ctx.count(BANK_DETAILS, created=True)
+
+
 async def _principal(ctx: SeedContext, slug: str) -> Principal | None:
+    return await _principal_by_email(ctx, demo_email(slug))
+
+
+async def _principal_by_email(ctx: SeedContext, email: str) -> Principal | None:
     """The organization owner's principal, as if signed in; None if the user is gone or
     belongs to no organization any more."""
-    user = ctx.users.get(demo_email(slug).lower())
+    user = ctx.users.get(email.lower())
     if user is None:
         return None
     membership = await accounts_repository.get_membership(ctx.session, user.id)

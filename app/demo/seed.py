@@ -38,7 +38,8 @@ from app.demo.data import (
     OrganizationSeed,
     PersonSeed,
 )
-from app.demo.deals import seed_negotiations
+from app.demo.deals import seed_bank_details, seed_negotiations
+from app.demo.matchmaking import seed_matchmaking, seed_matchmaking_buyers
 from app.kit.passwords import hash_password
 from app.models import (
     Booth,
@@ -220,13 +221,18 @@ async def seed_admin(ctx: SeedContext) -> None:
     await ensure_user(ctx, ADMIN, is_admin=True)
 
 
-async def seed_organizations(ctx: SeedContext) -> None:
-    """The organizer, the suppliers and the buyers, each with its owner and member users."""
-    for seed in ORGANIZATIONS:
+async def ensure_organizations(ctx: SeedContext, seeds: Sequence[OrganizationSeed]) -> None:
+    """Each organization with its owner and member users."""
+    for seed in seeds:
         organization = await ensure_organization(ctx, seed)
         for member in seed.members:
             user = await ensure_user(ctx, member.person)
             await ensure_membership(ctx, user, organization, member.role)
+
+
+async def seed_organizations(ctx: SeedContext) -> None:
+    """The organizer, the suppliers and the buyers, each with its owner and member users."""
+    await ensure_organizations(ctx, ORGANIZATIONS)
 
 
 # --- the expo: event, halls, booths, products -------------------------------------------------
@@ -396,7 +402,10 @@ STEPS: tuple[SeedStep, ...] = (
     seed_halls,
     seed_booths,
     seed_products,
+    seed_bank_details,
     seed_negotiations,
+    seed_matchmaking_buyers,
+    seed_matchmaking,
 )
 
 

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -34,6 +35,18 @@ class InputModel(BaseModel):
 # never sent to it. ``Id`` works as a body field, a path parameter and a query parameter.
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def not_null(value: object, info: ValidationInfo) -> object:
+    """For ``field_validator``s of update bodies: a field the client sent as null is refused
+    instead of being read as "keep the current value", which would hide a client bug (the
+    validator runs only for fields that were sent)."""
+    if value is None:
+        raise PydanticCustomError(
+            "not_nullable", "{field} cannot be null; leave it out to keep the current value.",
+            {"field": info.field_name},
+        )
+    return value
 
 
 def refuse_control_characters(value: Any) -> Any:

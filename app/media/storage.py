@@ -16,7 +16,7 @@ import anyio
 
 from app.config import Settings
 
-_KEY = re.compile(r"^[A-Za-z0-9_-]{2}/[A-Za-z0-9_-]{8,100}\.[a-z0-9]{2,5}$")
+_KEY = re.compile(r"^(?:[a-z]{2,20}/)?[A-Za-z0-9_-]{2}/[A-Za-z0-9_-]{8,100}\.[a-z0-9]{2,5}$")
 
 
 class StoredFileMissing(LookupError):
@@ -35,10 +35,14 @@ class Storage(Protocol):
         ...
 
 
-def new_key(suffix: str, extension: str) -> str:
-    """A random, unguessable key, sharded by its first two characters to keep folders small."""
+def new_key(suffix: str, extension: str, *, prefix: str = "") -> str:
+    """A random, unguessable key, sharded by its first two characters to keep folders small.
+
+    A ``prefix`` (lowercase letters) keeps one kind of file apart from the public media, e.g.
+    private negotiation attachments, so a bucket or a backup can treat it differently.
+    """
     token = secrets.token_urlsafe(24)
-    return f"{token[:2]}/{token}{suffix}.{extension}"
+    return f"{prefix + '/' if prefix else ''}{token[:2]}/{token}{suffix}.{extension}"
 
 
 class LocalStorage:

@@ -4,13 +4,26 @@ Importing this package registers all tables on ``Base.metadata`` (Alembic relies
 """
 
 from app.models.activity import Activity
+from app.models.attachment import Attachment
 from app.models.audit import AuditEntry
 from app.models.auth_token import AuthToken
+from app.models.bank_details import BankDetails, OrderBankDetails
 from app.models.base import Base
 from app.models.booth import Booth, BoothCertification
 from app.models.event import Event, Hall
 from app.models.idempotency import IdempotencyKey
 from app.models.invitation import Invitation
+from app.models.matchmaking import (
+    MatchmakingAvailability,
+    MatchmakingParticipant,
+    MatchmakingSession,
+    MatchmakingSlot,
+    Meeting,
+    MeetingRequest,
+    MustMeet,
+    ScheduleJob,
+)
+from app.models.matchmaking_live import MatchmakingBroadcast
 from app.models.media import Media
 from app.models.membership import Membership
 from app.models.negotiation import Message, Negotiation, NegotiationReadState
@@ -24,8 +37,10 @@ from app.models.user import User
 
 __all__ = [
     "Activity",
+    "Attachment",
     "AuditEntry",
     "AuthToken",
+    "BankDetails",
     "Base",
     "Booth",
     "BoothCertification",
@@ -33,6 +48,14 @@ __all__ = [
     "Hall",
     "IdempotencyKey",
     "Invitation",
+    "MatchmakingAvailability",
+    "MatchmakingBroadcast",
+    "MatchmakingParticipant",
+    "MatchmakingSession",
+    "MatchmakingSlot",
+    "Meeting",
+    "MeetingRequest",
+    "MustMeet",
     "Media",
     "Membership",
     "Message",
@@ -41,6 +64,7 @@ __all__ = [
     "Offer",
     "OfferLine",
     "Order",
+    "OrderBankDetails",
     "OrderLine",
     "Organization",
     "OutboxEmail",
@@ -48,6 +72,7 @@ __all__ = [
     "PriceTier",
     "Product",
     "ProductImage",
+    "ScheduleJob",
     "TopicEvent",
     "TopicSequence",
     "User",

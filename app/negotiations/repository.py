@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import (
+    Attachment,
     Booth,
     Membership,
     Message,
@@ -145,6 +146,20 @@ async def messages(
         .order_by(Message.seq)
         .limit(limit)
     ))
+
+
+async def messages_before(
+    session: AsyncSession, negotiation_id: int, before_seq: int, limit: int
+) -> list[Message]:
+    """The ``limit`` messages with the highest seqs below ``before_seq``, in seq order."""
+    rows = list(await session.scalars(
+        select(Message)
+        .where(Message.negotiation_id == negotiation_id, Message.seq < before_seq)
+        .order_by(Message.seq.desc())
+        .limit(limit)
+    ))
+    rows.reverse()
+    return rows
 
 
 async def mark_read(
@@ -325,3 +340,25 @@ async def order_ids_for_offers(session: AsyncSession, offer_ids: list[int]) -> d
         select(Order.offer_id, Order.id).where(Order.offer_id.in_(offer_ids))
     )
     return {int(o): int(i) for o, i in rows}
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+async def attachment(session: AsyncSession, attachment_id: int) -> Attachment | None:
+    return await session.get(Attachment, attachment_id)
+
+
+async def attachments_of(
+    session: AsyncSession, message_ids: list[int]
+) -> dict[int, list[Attachment]]:
+    """Message id → its attachments in the order they were sent (messages without any are
+    left out)."""
+    out: dict[int, list[Attachment]] = {}
+    if message_ids:
+        for item in await session.scalars(
+            select(Attachment).where(Attachment.message_id.in_(message_ids))
+            .order_by(Attachment.message_id, Attachment.position)
+        ):
+            out.setdefault(item.message_id, []).append(item)
+    return out

@@ -75,6 +75,21 @@ class QuickReplyRead(BaseModel):
     text: str
 
 
+class AttachmentRead(BaseModel):
+    """A file a message carries. ``url`` serves it to the two parties' members only."""
+
+    id: int
+    name: str
+    kind: Literal["image", "pdf"]
+    content_type: str
+    size_bytes: int
+    sha256: str = Field(description="Of the file as served: a download can be checked.")
+    url: str
+    thumbnail_url: str | None = Field(description="Images only: at most 400 px.")
+    width: int | None
+    height: int | None
+
+
 class MessageRead(BaseModel):
     id: int
     negotiation_id: int
@@ -87,6 +102,18 @@ class MessageRead(BaseModel):
     offer_id: int | None
     client_msg_id: str | None
     created_at: datetime
+    # Text messages only (POST /negotiations/{id}/attachments), in the order they were sent.
+    attachments: list[AttachmentRead] = Field(default_factory=list)
+
+
+class AttachmentMessage(TextInput):
+    """The text fields sent with the files of POST /negotiations/{id}/attachments."""
+
+    body: str = Field(default="", max_length=MAX_BODY)
+    client_msg_id: str | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="Your id for this message: a retry with the same id is stored once.",
+    )
 
 
 class ReadMark(TextInput):

@@ -8,6 +8,7 @@ colleague can pick up a thread.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from app.audit import service as audit
 from app.catalog.schemas import format_quantity
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.kit.pagination import decode_cursor, encode_cursor
-from app.models import Message, Negotiation
+from app.models import Attachment, Message, Negotiation
 from app.models.base import utcnow
 from app.negotiations import repository
 from app.negotiations.notify import notify_side
@@ -205,26 +206,36 @@ async def open_negotiation(
 
 async def _publish_message(
     session: AsyncSession, negotiation: Negotiation, message: Message,
-    client_msg_id: str | None,
+    client_msg_id: str | None, attachments: Sequence[Attachment] = (),
 ) -> int | None:
     return await emit(
         session,
         topic=topic_of(negotiation.id),
         event="message.created",
-        data={"message": message_read(message).model_dump(mode="json")},
+        data={"message": message_read(message, attachments).model_dump(mode="json")},
         durable=True,
         sender_user_id=message.sender_user_id,
         client_msg_id=client_msg_id,
     )
 
 
+# Stores the files a new message carries (app/negotiations/attachments.py).
+AttachFiles = Callable[[Message], Awaitable[list[Attachment]]]
+
+
+async def read_message(session: AsyncSession, message: Message) -> MessageRead:
+    files = await repository.attachments_of(session, [message.id])
+    return message_read(message, files.get(message.id, ()))
+
+
 async def post_message(
     session: AsyncSession, principal: Principal, negotiation_id: int, body: str,
     client_msg_id: str | None = None, *, quick_reply: str | None = None,
+    attach: AttachFiles | None = None,
 ) -> tuple[MessageRead, bool, int | None]:
     """Either party's member posts a text message, or a quick reply by its key (its English
-    text as the body, for clients that do not translate). Returns (message, created, topic
-    seq)."""
+    text as the body, for clients that do not translate), with the files ``attach`` stores
+    for it. Returns (message, created, topic seq)."""
     data: dict[str, Any] = {}
     if quick_reply is not None:
         body = quick_reply_text(quick_reply)
@@ -235,31 +246,54 @@ async def post_message(
         client_msg_id=client_msg_id,
     )
     if not appended.created:
-        return message_read(appended.message), False, None
-    seq = await _publish_message(session, negotiation, appended.message, client_msg_id)
+        return await read_message(session, appended.message), False, None
+    attachments = await attach(appended.message) if attach is not None else []
+    seq = await _publish_message(
+        session, negotiation, appended.message, client_msg_id, attachments
+    )
+    details: dict[str, Any] = {"seq": appended.message.seq}
+    if attachments:
+        details["attachments"] = [
+            {"id": a.id, "kind": a.kind, "size_bytes": a.size_bytes, "sha256": a.sha256}
+            for a in attachments
+        ]
     await audit.record(
         session, actor_user_id=principal.user_id, organization_id=principal.organization_id,
         action="message.posted", subject_type="negotiation", subject_id=negotiation.id,
-        details={"seq": appended.message.seq},
+        details=details,
     )
     await notify_side(
         session, organization_id=other_org(negotiation, principal.organization_id),
         kind="message.created", negotiation_id=negotiation.id,
         title=negotiation.subject_title, data={"seq": appended.message.seq},
     )
-    return message_read(appended.message), True, seq
+    return message_read(appended.message, attachments), True, seq
 
 
 async def list_messages(
     session: AsyncSession, principal: Principal, negotiation_id: int, after_seq: int,
-    limit: int,
+    limit: int, *, before_seq: int | None = None,
 ) -> tuple[list[MessageRead], int | None]:
-    """Messages after ``after_seq`` in order; the second value is the next after_seq."""
+    """Messages after ``after_seq`` in order; the second value is the next after_seq.
+
+    With ``before_seq``: the ``limit`` messages just below it, still in order (paging back
+    through history); the second value is then the next, older, before_seq.
+    """
     await visible(session, principal, negotiation_id)
-    rows = await repository.messages(session, negotiation_id, after_seq, limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return [message_read(m) for m in rows], (rows[-1].seq if more and rows else None)
+    if before_seq is not None:
+        rows = await repository.messages_before(session, negotiation_id, before_seq, limit + 1)
+        more = len(rows) > limit
+        rows = rows[len(rows) - limit:] if more else rows
+        cursor = rows[0].seq if more else None
+    else:
+        rows = await repository.messages(session, negotiation_id, after_seq, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = rows[-1].seq if more and rows else None
+    files = await repository.attachments_of(
+        session, [m.id for m in rows if m.kind == "text"]
+    )
+    return [message_read(m, files.get(m.id, ())) for m in rows], cursor
 
 
 async def mark_read(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from app.catalog.schemas import format_quantity
 from app.kit.money import round_money
-from app.models import Message, Offer, OfferLine
-from app.negotiations.schemas import FieldChange, MessageRead, OfferLineRead, OfferRead
+from app.models import Attachment, Message, Offer, OfferLine
+from app.negotiations.schemas import (
+    AttachmentRead,
+    FieldChange,
+    MessageRead,
+    OfferLineRead,
+    OfferRead,
+)
 
 
 def effective_status(offer: Offer, now: datetime) -> str:
@@ -62,7 +69,28 @@ def offer_read(
     )
 
 
-def message_read(message: Message) -> MessageRead:
+def attachment_url(attachment: Attachment, *, thumbnail: bool = False) -> str:
+    return (f"/api/v1/negotiations/{attachment.negotiation_id}/attachments/{attachment.id}"
+            + ("/thumbnail" if thumbnail else ""))
+
+
+def attachment_read(attachment: Attachment) -> AttachmentRead:
+    return AttachmentRead(
+        id=attachment.id,
+        name=attachment.file_name,
+        kind="image" if attachment.kind == "image" else "pdf",
+        content_type=attachment.content_type,
+        size_bytes=attachment.size_bytes,
+        sha256=attachment.sha256,
+        url=attachment_url(attachment),
+        thumbnail_url=(attachment_url(attachment, thumbnail=True)
+                       if attachment.thumbnail_key else None),
+        width=attachment.width,
+        height=attachment.height,
+    )
+
+
+def message_read(message: Message, attachments: Sequence[Attachment] = ()) -> MessageRead:
     return MessageRead(
         id=message.id,
         negotiation_id=message.negotiation_id,
@@ -75,6 +103,7 @@ def message_read(message: Message) -> MessageRead:
         offer_id=message.offer_id,
         client_msg_id=message.client_msg_id,
         created_at=message.created_at,
+        attachments=[attachment_read(a) for a in attachments],
     )
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.banking.schemas import BankDetailsRead, BankDetailsWarning
 from app.catalog.schemas import MoneyOut, QuantityOut
 from app.kit.validation import MAX_ID, TextInput
 
@@ -89,3 +90,10 @@ class OrderRead(BaseModel):
     eta: date | None
     created_at: datetime
     updated_at: datetime | None
+    bank_details: BankDetailsRead | None = Field(
+        description="The supplier's account to pay: the version in force when the order was "
+        "made (or, for an order made before the supplier gave any, its current one)."
+    )
+    bank_details_warning: BankDetailsWarning | None = Field(
+        description="Set when the buyer should confirm the account by phone before paying."
+    )

@@ -9,7 +9,8 @@ transaction) and copies its terms. Only the buyer's and the supplier's members s
 - a legal step taken by the other party → 403 ``not_your_step``;
 - a step naming an old ``version`` → 409 ``version_conflict`` (reload, then decide again).
 
-Every change writes an audit entry and a durable event on ``negotiation:{id}``.
+Every change writes an audit entry and a durable event on ``negotiation:{id}``. An order
+keeps the supplier's bank details of the moment it was made (``app.banking.service``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.principal import Principal
 from app.audit import service as audit
+from app.banking import service as banking
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.kit.money import round_money, split
 from app.kit.pagination import decode_cursor, encode_cursor
@@ -115,6 +117,7 @@ async def read(session: AsyncSession, principal: Principal, order: Order) -> Ord
     lines = await repository.lines_of(session, order.id)
     milestones = await repository.milestones_of(session, order.id)
     deposit_due = any(m.kind == "deposit" for m in milestones)
+    bank_details, bank_details_warning = await banking.for_order(session, order)
     return OrderRead(
         id=order.id, offer_id=order.offer_id, negotiation_id=order.negotiation_id,
         buyer_id=order.buyer_id, supplier_id=order.supplier_id,
@@ -145,6 +148,7 @@ async def read(session: AsyncSession, principal: Principal, order: Order) -> Ord
         container_number=order.container_number, bl_number=order.bl_number,
         etd=order.etd, eta=order.eta, created_at=order.created_at,
         updated_at=order.updated_at,
+        bank_details=bank_details, bank_details_warning=bank_details_warning,
     )
 
 
@@ -188,6 +192,7 @@ async def create_from_offer(
             amount=balance, currency=offer.currency, terms=offer.balance_terms,
         ))
     await session.flush()
+    await banking.snapshot_for_order(session, order)
     await audit.record(
         session, actor_user_id=principal.user_id, organization_id=principal.organization_id,
         action="order.created", subject_type="order", subject_id=order.id,

@@ -233,6 +233,10 @@ class Session:
         else:
             self.conn.send(frame("joined", topic, f.ref, {"presence": presence}))
         self.conn.finish_replay(topic)
+        if handler.after_join is not None:
+            async with self.hub.sessionmaker() as db:
+                for event, data in await handler.after_join(db, self.conn.principal, topic_id):
+                    self.conn.send(event_frame(topic, event, data, None))
 
     async def _replay(
         self,

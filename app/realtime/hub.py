@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,6 +154,22 @@ class Hub:
         channel.filling = True
         channel.backlog.append((seq, text))
         self._spawn(self._fill_gap(topic, channel))
+
+    def deliver_local(
+        self, topic: str, text: str, accept: Callable[[Connection], bool] | None = None
+    ) -> int:
+        """Hand an unsequenced frame to this process's subscribers of ``topic`` only (those
+        ``accept`` takes), without the broker: for what every node computes for itself, such
+        as the matchmaking slot clock. Returns how many got it."""
+        channel = self.channels.get(topic)
+        if channel is None:
+            return 0
+        sent = 0
+        for conn in tuple(channel.subscribers):
+            if accept is None or accept(conn):
+                conn.deliver(topic, 0, text)
+                sent += 1
+        return sent
 
     def _fan_out(self, channel: Channel, topic: str, seq: int, text: str) -> None:
         for conn in tuple(channel.subscribers):

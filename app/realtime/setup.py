@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.accounts import topics as account_topics
 from app.config import Settings
+from app.matchmaking import topics as matchmaking_topics
 from app.negotiations import topics as negotiation_topics
 from app.realtime import diagnostics
 from app.realtime.broker import create_broker
@@ -21,6 +22,7 @@ def build_registry(settings: Settings) -> TopicRegistry:
     registry = TopicRegistry()
     account_topics.register(registry)
     negotiation_topics.register(registry)
+    matchmaking_topics.register(registry, settings)
     if settings.diagnostics_enabled:
         diagnostics.register(registry)
     return registry

@@ -97,6 +97,9 @@ async def emit(
 
 JoinAuthorizer = Callable[[AsyncSession, Principal, str], Awaitable[None]]
 Action = Callable[[ActionContext], Awaitable[dict[str, Any]]]
+# Events for the joiner only, sent right after ``joined`` (not published: a live state
+# computed for this caller, such as the matchmaking slot clock): [(event, data), ...].
+AfterJoin = Callable[[AsyncSession, Principal, str], Awaitable[list[tuple[str, dict[str, Any]]]]]
 
 
 @dataclass
@@ -108,6 +111,7 @@ class TopicHandler:
     actions: dict[str, Action] = field(default_factory=dict)
     # Authorization of each action beyond join; default: any member of the topic may act.
     authorize_action: Callable[[AsyncSession, Principal, str, str], Awaitable[None]] | None = None
+    after_join: AfterJoin | None = None
 
 
 class TopicRegistry:

@@ -7,7 +7,11 @@
 - ``product_pages``: a supplier's product manager (catalog, product form, CSV);
 - ``organizer_pages``: an organizer's events, halls and application review queue;
 - ``negotiation_pages``: a buyer's and a supplier's negotiations, the room and its offers;
-- ``order_pages``: their orders, each with its timeline, steps and proforma invoice.
+- ``order_pages``: their orders, each with its timeline, steps and proforma invoice;
+- ``bank_details_pages``: a supplier's bank details (buyers see them on proformas);
+- ``matchmaking_pages``: an organizer's matchmaking sessions (form, admin, scheduler, meetings);
+- ``matchmaking_registration_pages`` and ``matchmaking_participant_pages``: a buyer's or
+  supplier's registration, recommendations, meeting requests and agenda.
 
 Shared pieces (the page dependency, formats, upload forms) are in ``exhibition_view``.
 """
@@ -17,8 +21,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.web import (
+    bank_details_pages,
     exhibitor_pages,
     floor_pages,
+    matchmaking_live_pages,
+    matchmaking_pages,
+    matchmaking_participant_pages,
+    matchmaking_registration_pages,
     negotiation_pages,
     order_pages,
     organizer_pages,
@@ -32,3 +41,8 @@ router.include_router(product_pages.router)
 router.include_router(organizer_pages.router)
 router.include_router(negotiation_pages.router)
 router.include_router(order_pages.router)
+router.include_router(bank_details_pages.router)
+router.include_router(matchmaking_pages.router)
+router.include_router(matchmaking_registration_pages.router)
+router.include_router(matchmaking_participant_pages.router)
+router.include_router(matchmaking_live_pages.router)

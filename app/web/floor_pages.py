@@ -27,6 +27,7 @@ from app.media.service import image_url
 from app.organizations import service as organizations
 from app.search import service as search
 from app.search.schemas import SORTS, SearchPage, SearchParams
+from app.web import matchmaking_participant_pages
 from app.web.exhibition_view import MAX_ID, ViewDep, query_int, url_with
 from app.web.messages import N_
 
@@ -139,6 +140,7 @@ async def lobby(event_id: EventId, view: ViewDep) -> Response:
         logo_url=lambda media_id: image_url(media_id, thumbnail=True) if media_id else None,
         can_apply=view.organization_kind == "supplier" and event.status in ("published", "live"),
         is_organizer=view.viewer is not None and view.viewer.is_member_of(event.organizer_id),
+        **await matchmaking_participant_pages.event_section(view, event),
     )
 
 

@@ -131,6 +131,18 @@ SERVICE_MESSAGES = (
     N_("The deposit is a percentage from 0 to 100."),
     N_("An offer must be valid until a moment in the future."),
     N_("seq must be a message seq (a non-negative integer)."),
+    # app/negotiations/attachments.py
+    N_("No such attachment in this negotiation."),
+    N_('Send the file as a multipart form field named "file".'),
+    N_("A message carries at most 5 files: send the others in another message."),
+    N_("This file is not one we accept: attach a PDF document or a JPEG, PNG, WebP or GIF "
+       "picture."),
+    N_("This PDF is encrypted or protected by a password, so it cannot be checked for "
+       "harmful content. Save a copy without a password and attach that."),
+    N_("This PDF contains JavaScript, embedded files or actions that start programs, which "
+       "are a common way to spread malware, so it cannot be sent. Print or export it to a "
+       "plain PDF and attach that."),
+    N_("You have sent many files in the last hour. Wait a while before sending more."),
     # app/orders/service.py
     N_("No such order."),
     N_("The order cannot take this step from its current status."),
@@ -145,9 +157,89 @@ SERVICE_MESSAGES = (
     N_("The ETA cannot be before the ETD."),
     N_("Only the supplier records a payment it received."),
     N_("A cancelled order takes no payments."),
+    # app/banking/service.py
+    N_("This organization has not given its bank details yet."),
+    N_("Only supplier organizations give bank details: buyers pay into the account shown on "
+       "each order's proforma invoice."),
+    N_("Some bank details are not valid."),
+    N_("Someone else changed the bank details at the same moment. Reload them, check them, "
+       "and save again."),
+    N_("This IBAN's check digits do not match: a character is wrong or two are swapped. "
+       "Copy it again from the bank's statement."),
+    N_("An account number has 4 to 34 letters or digits (spaces and hyphens allowed), or "
+       "give the IBAN."),
+    N_("A SWIFT/BIC code has 8 or 11 letters and digits: bank (4 letters), country (2 "
+       "letters), location (2), optional branch (3), e.g. BKCHCNBJ."),
+    # app/matchmaking/errors.py and the matchmaking services (pages show these as refusals)
+    N_("No such matchmaking session."),
+    N_("No such participant in this session."),
+    N_("No such meeting request."),
+    N_("No such meeting in this session."),
+    N_("No such scheduling job for this session."),
+    N_("Register your organization for this session first."),
+    N_("Only buyer and supplier organizations take part in matchmaking sessions."),
+    N_("Suppliers need an approved booth in this event to register; apply for one first."),
+    N_("Only the organization the request was sent to can answer it."),
+    N_("Only the organization that sent the request can cancel it."),
+    N_("The session's status does not allow this."),
+    N_("This event is not open: matchmaking sessions need a published or live event."),
+    N_("Registration for this session has closed."),
+    N_("Meeting requests close with registration."),
+    N_("Your organization is already registered; edit its registration instead."),
+    N_("There already is an open meeting request between you and this participant."),
+    N_("This meeting request has expired; send a new one if you still want to meet."),
+    N_("This meeting request has already been answered or withdrawn."),
+    N_("You have reached your limit of pending meeting requests; wait for answers or "
+       "cancel one."),
+    N_("You have sent as many meeting requests as allowed in a day; try again later."),
+    N_("A scheduling job is already running for this session; wait for it to finish."),
+    N_("No such must-meet mark in this session."),
+    N_("This change breaks a scheduling rule."),
+    N_("This session has no such slot."),
+    N_("These two already meet."),
+    N_("Every table is taken in that slot."),
+    N_("A participant already has a meeting in that slot."),
+    N_("A participant is not available in that slot."),
+    N_("A participant already has as many meetings as allowed."),
+    N_("Choose two different meetings to swap."),
+    N_("Send meeting requests to the other side: buyers to suppliers, suppliers to buyers."),
+    N_("buyer_id must be a buyer participant."),
+    N_("supplier_id must be a supplier participant."),
+    N_("The job stopped answering (its server stopped); run the schedule again."),
+    N_("The server stopped while the job ran; run the schedule again."),
+    # app/matchmaking/registration.py: one message per invalid field
+    N_("The highest target price must not be below the lowest."),
+    N_("Give the currency of your prices."),
+    N_("Use an ISO 4217 code: USD, EUR, CNY..."),
+    N_("Give a quantity together with its unit (kg, t, carton...)."),
+    N_("A quantity must be greater than zero."),
+    N_("Use a unit from GET /products/reference (kg, t, carton...)."),
+    N_("Use a category code from GET /products/reference."),
+    N_("Use a certification scheme from GET /products/reference (HACCP, BRC, MSC...)."),
+    N_("Use an Incoterms 2020 rule: EXW, FCA, FOB, CFR, CIF..."),
+    N_("Name products shown in this event (by their id)."),
+    N_("A price must be greater than zero."),
+    N_("HS codes are 2 to 10 digits, dots allowed: 03, 0306, 0306.17."),
+    N_("This window is outside the session's slots: check the date and your time zone."),
+    N_("At most as many meetings as the session allows each participant."),
+    N_("Buyers send needs; suppliers send an offering."),
+    N_("This local time does not exist in your time zone that day (the clocks skip it); "
+       "choose another time."),
     # app/idempotency/service.py
     N_("This Idempotency-Key was already used for a different request. Use a new key for "
        "each new request, and the same key only to retry the very same request."),
     N_("The Idempotency-Key header must be 1 to 255 visible ASCII characters."),
     N_("A request with this Idempotency-Key is still being processed; retry shortly."),
+    # app/matchmaking/live*.py: the live matchmaking day
+    N_("The session is not live: the live day's actions open when the organizer starts it."),
+    N_("Check-in opens shortly before the meeting's slot; try again then."),
+    N_("The grace period of this meeting is over and it was marked as a no-show; your "
+       "partner may be re-matched. Look at your next meeting in the lobby."),
+    N_("This meeting has not taken place; it can be rated once it has started."),
+    N_("Your organization has already rated this meeting."),
+    N_("No re-match is open for this meeting: only a party that checked in to a meeting "
+       "its partner missed can be re-matched, before the next slot is under way."),
+    N_("This participant is not a match for you; choose one of the offered partners."),
+    N_("The supplier has no booth in this event to negotiate about; write to them there."),
+    N_("Share a product of this meeting's supplier."),
 )

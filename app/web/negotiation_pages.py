@@ -17,10 +17,14 @@ from pydantic import ValidationError
 
 from app.catalog import service as catalog
 from app.catalog.schemas import ProductRead
-from app.errors import AppError, NotFound
+from app.errors import AppError, InvalidInput, NotFound
+from app.kit.uploads import is_multipart, read_multipart
 from app.kit.validation import Id
+from app.media.service import FileTooLarge
+from app.media.storage import storage_for
+from app.models.attachment import MAX_ATTACHMENTS_PER_MESSAGE
 from app.models.base import utcnow
-from app.negotiations import offers
+from app.negotiations import attachments, offers
 from app.negotiations import service as negotiations
 from app.negotiations.quick_replies import QUICK_REPLIES, UnknownQuickReply
 from app.negotiations.schemas import (
@@ -32,7 +36,20 @@ from app.negotiations.schemas import (
 )
 from app.negotiations.views import diff
 from app.web import offer_form
-from app.web.exhibition_view import View, ViewDep, form_text, query_int, url_with
+from app.web.attachment_view import (
+    CHOOSE_A_FILE,
+    attachment_words,
+    file_size,
+    thumbnail_size,
+)
+from app.web.exhibition_view import (
+    View,
+    ViewDep,
+    form_text,
+    is_page_error,
+    query_int,
+    url_with,
+)
 from app.web.forms import parse_form
 from app.web.messages import N_
 from app.web.offer_view import THREAD_NOTES, OfferWords
@@ -45,6 +62,7 @@ MESSAGES_SHOWN = 200
 CATALOG_SHOWN = 100
 EMPTY_MESSAGE = N_("Write a message first.")
 MESSAGE_TOO_LONG = N_("A message has at most %(n)s characters.")
+NOT_FROM_THE_PAGE = N_("Send this form from the page, with its file field.")
 
 
 @router.get("/negotiations", response_class=HTMLResponse)
@@ -179,7 +197,7 @@ def _default_currency(
 async def _room(
     view: View, negotiation_id: int, *, composer: offer_form.OfferForm | None = None,
     offer_error: str | None = None, message_value: str = "", message_error: str | None = None,
-    status_code: int = 200,
+    attach_error: str | None = None, status_code: int = 200,
 ) -> Response:
     assert view.viewer is not None  # noqa: S101
     negotiation = await negotiations.get_negotiation(view.session, view.viewer, negotiation_id)
@@ -209,6 +227,12 @@ async def _room(
                       for key, text in THREAD_NOTES.items()},
         # In the viewer's language: the page and the live script show a quick reply by key.
         quick_replies={key: view._(text) for key, text in QUICK_REPLIES.items()},
+        attach_error=attach_error,
+        attach_words=attachment_words(view._),
+        file_size=lambda n: file_size(n, view.ctx.locale),
+        thumbnail_size=thumbnail_size,
+        max_files=MAX_ATTACHMENTS_PER_MESSAGE,
+        max_file_bytes=attachments.MAX_ATTACHMENT_BYTES,
         **panel,
     )
 
@@ -255,6 +279,40 @@ async def send_message(negotiation_id: Id, view: ViewDep) -> Response:
         return await _room(view, negotiation_id, message_value=body, message_error=error,
                            status_code=422)
     await negotiations.post_message(view.session, view.viewer, negotiation_id, body)
+    return view.redirect(f"/negotiations/{negotiation_id}#compose")
+
+
+@router.post("/negotiations/{negotiation_id}/attachments", response_class=HTMLResponse)
+async def send_files(negotiation_id: Id, view: ViewDep) -> Response:
+    """Sending files without JavaScript (the script sends them to the API, with progress):
+    the same service, so the same checks."""
+    if view.viewer is None:
+        return view.login()
+    await negotiations.visible(view.session, view.viewer, negotiation_id)
+    try:
+        if not is_multipart(view.request):
+            raise InvalidInput(NOT_FROM_THE_PAGE, code="invalid_multipart")
+        upload = await read_multipart(
+            view.request, file_field="file", max_files=MAX_ATTACHMENTS_PER_MESSAGE,
+            limit_each=attachments.MAX_ATTACHMENT_BYTES, too_large=FileTooLarge(),
+            too_many=attachments.TooManyAttachments(),
+        )
+        view.ctx.require_csrf(upload.fields.get("csrf_token"))
+        # A file field left empty still sends a part: a part without name or bytes.
+        files = [f for f in upload.files if f.name or f.data]
+        if not files:
+            return await _room(view, negotiation_id, attach_error=view._(CHOOSE_A_FILE),
+                               status_code=422)
+        await attachments.send(
+            view.session, storage_for(view.ctx.settings), view.viewer, negotiation_id, files,
+            counter=view.request.app.state.counter,
+        )
+    except AppError as exc:
+        if not (is_page_error(exc) or exc.status_code == 429):
+            raise
+        await view.recover()
+        return await _room(view, negotiation_id, attach_error=view.error_text(exc),
+                           status_code=exc.status_code)
     return view.redirect(f"/negotiations/{negotiation_id}#compose")
 
 

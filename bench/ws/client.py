@@ -64,6 +64,9 @@ class WSClient(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.closed = False
+        self.close_code: int | None = None
+        """The code of the server's close frame, if it sent one (e.g. 1011, 1013)."""
+        self.close_reason = ""
         self.fast = fast
         self._fast_on = False
         self._pending = b""
@@ -92,6 +95,8 @@ class WSClient(asyncio.Protocol):
                     self._on_text(body if isinstance(body, bytes) else bytes(body), now)
             elif isinstance(event, Response):
                 self._on_response(event)
+        if proto.close_rcvd is not None and self.close_code is None:
+            self.close_code, self.close_reason = proto.close_rcvd.code, proto.close_rcvd.reason
         self._flush()
 
     def eof_received(self) -> bool | None:
@@ -177,6 +182,9 @@ class WSClient(asyncio.Protocol):
             elif first == 0x89:  # ping
                 self.proto.send_pong(buf[i + head : end])
             elif first == 0x88:  # close: the benchmark does not need a clean close
+                reason = buf[i + head : end]
+                self.close_code = int.from_bytes(reason[:2], "big") if len(reason) >= 2 else 1005
+                self.close_reason = bytes(reason[2:]).decode(errors="replace")
                 self.abort()
                 return
             elif first != 0x8A:  # fragmented, binary or reserved: not produced by these servers
@@ -216,6 +224,16 @@ async def keepalive_loop(clients: list[WSClient], every: float) -> None:
         for client in clients[tick % slices :: slices]:
             client.keepalive()
         tick += 1
+
+
+async def close_all(clients: list[WSClient], pinger: asyncio.Task[None] | None) -> None:
+    """Stop the keepalive pings and drop every connection (no closing handshake: a server
+    under test must cope with vanished clients anyway)."""
+    if pinger is not None:
+        pinger.cancel()
+    for client in clients:
+        client.abort()
+    await asyncio.sleep(0)
 
 
 async def open_client(

@@ -18,12 +18,12 @@ import resource
 import sys
 import time
 from array import array
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from bench.ws.adapters import Adapter, AdapterConfig
-from bench.ws.client import WSClient, keepalive_loop, open_client
+from bench.ws.client import WSClient, close_all, keepalive_loop, open_client
 from bench.ws.stats import Sketch
 
 
@@ -35,6 +35,23 @@ def run_fast(main: Coroutine[Any, Any, None]) -> None:
         asyncio.run(main)
     else:
         uvloop.run(main)
+
+
+def run_bounded(serve: Callable[[], Awaitable[None]], max_seconds: float, name: str) -> None:
+    """Run `serve()` on the fast loop for at most `max_seconds` (a load generator must never
+    outlive a run that lost track of it); Ctrl-C ends it quietly."""
+
+    async def bounded() -> None:
+        try:
+            async with asyncio.timeout(max_seconds):
+                await serve()
+        except TimeoutError:
+            print(f"{name}: --max-seconds reached, exiting", file=sys.stderr)
+
+    try:
+        run_fast(bounded())
+    except KeyboardInterrupt:
+        pass
 
 
 @dataclass
@@ -173,11 +190,7 @@ async def serve(args: argparse.Namespace) -> None:
             elif name == "quit":
                 break
     finally:
-        if pinger is not None:
-            pinger.cancel()
-        for client in clients:
-            client.abort()
-        await asyncio.sleep(0)
+        await close_all(clients, pinger)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -201,18 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.ports:
         parser.error("give --port or --ports")
     args.next_port = 0
-
-    async def bounded() -> None:
-        try:
-            async with asyncio.timeout(args.max_seconds):
-                await serve(args)
-        except TimeoutError:
-            print("loadgen: --max-seconds reached, exiting", file=sys.stderr)
-
-    try:
-        run_fast(bounded())
-    except KeyboardInterrupt:
-        pass
+    run_bounded(lambda: serve(args), args.max_seconds, "loadgen")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from app.accounts.schemas import MeUpdate
 from app.config import Settings
 from app.demo.catalog_data import BOOTHS, products_of
 from app.demo.data import ADMIN, BUYERS, ORGANIZATIONS, ORGANIZER, SUPPLIERS
+from app.demo.matchmaking_data import MORE_BUYERS
 from app.demo.seed import (
     DEMO_PASSWORD,
     DemoRefused,
@@ -25,10 +26,15 @@ from app.demo.seed import (
 )
 from app.kit.passwords import hash_password
 from app.models import (
+    BankDetails,
     Booth,
     BoothCertification,
     Event,
     Hall,
+    MatchmakingParticipant,
+    MatchmakingSession,
+    Meeting,
+    MeetingRequest,
     Membership,
     Negotiation,
     Offer,
@@ -55,6 +61,13 @@ async def row_counts(db: AsyncSession) -> dict[str, int]:
         "negotiations": await db.scalar(select(func.count()).select_from(Negotiation)),
         "offers": await db.scalar(select(func.count()).select_from(Offer)),
         "orders": await db.scalar(select(func.count()).select_from(Order)),
+        "bank details": await db.scalar(select(func.count()).select_from(BankDetails)),
+        "matchmaking sessions": await db.scalar(
+            select(func.count()).select_from(MatchmakingSession)),
+        "matchmaking participants": await db.scalar(
+            select(func.count()).select_from(MatchmakingParticipant)),
+        "meeting requests": await db.scalar(select(func.count()).select_from(MeetingRequest)),
+        "meetings": await db.scalar(select(func.count()).select_from(Meeting)),
     }
     await db.rollback()  # end the read, so the next look sees what was written since
     return {name: int(n or 0) for name, n in counts.items()}
@@ -74,7 +87,7 @@ async def memberships_by_email(db: AsyncSession) -> dict[str, tuple[str, str, st
 def expected_memberships() -> dict[str, tuple[str, str, str]]:
     return {
         member.person.email: (seed.name, seed.kind, member.role)
-        for seed in ORGANIZATIONS
+        for seed in (*ORGANIZATIONS, *MORE_BUYERS)
         for member in seed.members
     }
 
@@ -223,8 +236,16 @@ async def test_a_half_seeded_database_is_completed(settings: Settings, db: Async
     assert dict(summary.created) == {
         "organizations": 1, "users": 1, "memberships": 2, "booths": 1,
         "certifications": len(booth.certifications), "products": len(products_of(booth)),
+        "bank details": 1,
     }
-    assert await row_counts(db) == full
+    # The matchmaking session is left as it is: the deleted supplier's registration and
+    # meetings went with it, and a scheduled session takes no new registrations.
+    after = await row_counts(db)
+    assert after["matchmaking participants"] == full["matchmaking participants"] - 1
+    assert after["meetings"] <= full["meetings"]
+    unchanged = ("matchmaking participants", "meetings", "meeting requests")
+    assert ({k: v for k, v in after.items() if k not in unchanged}
+            == {k: v for k, v in full.items() if k not in unchanged})
     assert await memberships_by_email(db) == expected_memberships()
 
 

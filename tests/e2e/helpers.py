@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.factories import PASSWORD
 
@@ -58,3 +59,14 @@ def browser_contexts(
     finally:
         for context in made:
             context.close()
+
+
+def sign_in(context: BrowserContext, email: str, next_url: str) -> Page:
+    """A new page in ``context``, signed in through /login and landed on ``next_url``."""
+    page = context.new_page()
+    page.goto(f"/login?next={next_url}")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form[action='/login'] button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
+    return page

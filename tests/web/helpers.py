@@ -5,11 +5,15 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 
-from tests.factories import PASSWORD, unique_email
+from tests.factories import PASSWORD, Account, unique_email
+
+# Opens a browser (its own cookie jar) signed in as the account: the browser_for fixture.
+Browser = Callable[[Account], Awaitable[httpx.AsyncClient]]
 
 # Browsers ask for HTML; the error handler answers them with the HTML error page.
 HTML_HEADERS = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}

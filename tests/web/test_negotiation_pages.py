@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +17,6 @@ from fastapi import FastAPI
 
 from app.models import Message, Negotiation, Offer, Order
 from tests.factories import (
-    Account,
     Deal,
     count_rows,
     create_negotiation,
@@ -26,30 +24,7 @@ from tests.factories import (
     propose_offer,
     register,
 )
-from tests.web.helpers import csrf_from, get_page, new_browser, post_form, text_of
-
-Browser = Callable[[Account], Awaitable[httpx.AsyncClient]]
-
-
-@pytest.fixture
-async def browser_for(app: FastAPI) -> AsyncIterator[Browser]:
-    """A signed-in browser (its own cookie jar) per account."""
-    opened: list[httpx.AsyncClient] = []
-
-    async def open_for(account: Account) -> httpx.AsyncClient:
-        browser = new_browser(app)
-        opened.append(browser)
-        page = await get_page(browser, "/login")
-        response = await post_form(browser, "/login", {
-            "csrf_token": csrf_from(page.text), "email": account.email,
-            "password": account.password, "next": "/",
-        })
-        assert response.status_code == 303, response.text
-        return browser
-
-    yield open_for
-    for browser in opened:
-        await browser.aclose()
+from tests.web.helpers import Browser, csrf_from, get_page, post_form, text_of
 
 
 def composer_form(page: str, **changes: str) -> dict[str, str | list[str]]:

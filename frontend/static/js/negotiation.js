@@ -2,6 +2,7 @@
 // negotiation:{id} with realtime.js: new messages appear without a reload, the other side's
 // typing and read marks show, and an offer or order event swaps in the offer panel rendered
 // by the server (/negotiations/{id}/offer-panel), so offer cards are formatted in one place.
+// Files are sent to the API with a progress bar and shown as thumbnails or PDF chips.
 // Without this script the page still works: forms post and the page reloads.
 
 import { getClient, RealtimeError } from "./realtime.js";
@@ -10,6 +11,10 @@ import { getClient, RealtimeError } from "./realtime.js";
 const TYPING_SHOWN_MS = 4000;
 /** At most one typing signal per this interval: typing must not eat the rate limit. */
 const TYPING_SIGNAL_EVERY_MS = 2500;
+/** Older messages fetched per click of "Load older messages" (the API's maximum page). */
+const OLDER_PAGE = 100;
+/** A picture's thumbnail is at most this many pixels on its longest side (the server's). */
+const THUMBNAIL_DIMENSION = 400;
 
 const root = document.getElementById("deal-room");
 if (root?.dataset.negotiationId) start(root);
@@ -32,6 +37,9 @@ function start(root) {
   const when = new Intl.DateTimeFormat(t.locale, {
     dateStyle: "medium", timeStyle: "short", timeZone: t.zone,
   });
+  /** Sending files: progress and refusals (by error code), in the viewer's language. */
+  /** @type {Record<string, string>} */
+  const attachWords = JSON.parse(document.getElementById("deal-attach-words")?.textContent ?? "{}");
 
   const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const list = el("deal-messages");
@@ -68,8 +76,11 @@ function start(root) {
     return list.querySelector(`li[data-seq="${seq}"]`) !== null;
   }
 
-  /** @param {Record<string, any>} message  a MessageRead */
-  function addMessage(message) {
+  /**
+   * @param {Record<string, any>} message  a MessageRead
+   * @param {{history?: boolean}} [how]  history: an older message paged in, not scrolled to
+   */
+  function addMessage(message, how = {}) {
     if (typeof message?.seq !== "number" || shown(message.seq)) return;
     const item = document.createElement("li");
     item.dataset.seq = String(message.seq);
@@ -86,10 +97,15 @@ function start(root) {
       who.className = "deal-msg-who";
       who.textContent = party;
       meta.append(who, " · ", time);
-      const body = document.createElement("p");
-      body.className = "deal-msg-body";
-      body.textContent = quickReplies[message.data?.quick_reply] ?? message.body;
-      item.append(meta, body);
+      item.append(meta);
+      const files = Array.isArray(message.attachments) ? message.attachments : [];
+      if (message.body || !files.length) {
+        const body = document.createElement("p");
+        body.className = "deal-msg-body";
+        body.textContent = quickReplies[message.data?.quick_reply] ?? message.body;
+        item.append(body);
+      }
+      if (files.length) item.append(fileList(files));
       if (own) {
         const read = document.createElement("p");
         read.className = "deal-read";
@@ -117,8 +133,61 @@ function start(root) {
     if (typeof message.sender_user_id === "number" && typing.delete(message.sender_user_id)) {
       renderTyping();
     }
+    if (how.history) return;
     item.scrollIntoView({ block: "nearest" });
     markRead();
+  }
+
+  /** @param {number} size  bytes, shown like the server does (e.g. 340 kB, 1.2 MB) */
+  function fileSize(size) {
+    const [value, unit] = size < 1024 ? [size, "byte"]
+      : size < 1024 * 1024 ? [Math.round(size / 1024), "kilobyte"]
+      : [size / 1024 / 1024, "megabyte"];
+    return new Intl.NumberFormat(t.locale, {
+      style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1,
+    }).format(value);
+  }
+
+  /** The files a message carries: thumbnails that open the picture, chips for PDFs.
+   * @param {Record<string, any>[]} files  AttachmentRead objects */
+  function fileList(files) {
+    const list = document.createElement("ul");
+    list.className = "deal-files";
+    for (const file of files) {
+      const entry = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = file.url;
+      if (file.kind === "image" && file.thumbnail_url) {
+        link.className = "deal-file-image";
+        link.target = "_blank";
+        link.rel = "noopener";
+        const image = document.createElement("img");
+        const scale = Math.min(1, THUMBNAIL_DIMENSION / Math.max(file.width || 1, file.height || 1));
+        image.width = Math.max(1, Math.round((file.width || 1) * scale));
+        image.height = Math.max(1, Math.round((file.height || 1) * scale));
+        image.src = file.thumbnail_url;
+        image.alt = file.name;
+        image.loading = "lazy";
+        link.append(image);
+      } else {
+        link.className = "deal-file";
+        link.download = file.name;
+        const kind = document.createElement("span");
+        kind.className = "deal-file-kind";
+        kind.setAttribute("aria-hidden", "true");
+        kind.textContent = "PDF";
+        const name = document.createElement("span");
+        name.className = "deal-file-name";
+        name.textContent = file.name;
+        const size = document.createElement("span");
+        size.className = "deal-file-size";
+        size.textContent = fileSize(file.size_bytes);
+        link.append(kind, " ", name, " ", size);
+      }
+      entry.append(link);
+      list.append(entry);
+    }
+    return list;
   }
 
   function renderReadMarks() {
@@ -228,6 +297,140 @@ function start(root) {
       showSendError(code === "rate_limited" ? t.errorRate : t.errorSend);
     }
   });
+
+  const attachForm = /** @type {HTMLFormElement | null} */ (document.getElementById("deal-attach"));
+  if (attachForm) sendFilesLive(attachForm);
+
+  /** Files go to the API with a progress bar (a plain form post cannot show one); the reply
+   * is the stored message, and the other side gets it on the topic like any message.
+   * @param {HTMLFormElement} attachForm */
+  function sendFilesLive(attachForm) {
+    const picker = /** @type {HTMLInputElement} */ (el("f-file"));
+    const error = el("e-file");
+    const status = el("deal-attach-status");
+    const bar = /** @type {HTMLProgressElement} */ (el("deal-attach-progress"));
+    const progressText = el("deal-attach-text");
+    const button = /** @type {HTMLButtonElement} */ (el("deal-attach-send"));
+    const maxFiles = Number(attachForm.dataset.maxFiles ?? 5);
+    const maxBytes = Number(attachForm.dataset.maxBytes ?? 0);
+    const csrf = /** @type {HTMLInputElement | null} */ (attachForm.elements.namedItem("csrf_token"));
+
+    /** One id per choice of files: sending them again after a lost answer stores them once. */
+    const newUploadId = () => `files-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    let uploadId = newUploadId();
+    picker.addEventListener("change", () => { uploadId = newUploadId(); showError(undefined); });
+
+    /** @param {string | undefined} message */
+    function showError(message) {
+      error.textContent = message ?? "";
+      error.hidden = !message;
+      if (message) picker.setAttribute("aria-invalid", "true");
+      else picker.removeAttribute("aria-invalid");
+    }
+
+    /** @param {File[]} files */
+    function refusalBeforeSending(files) {
+      if (!files.length) return attachWords.choose;
+      if (files.length > maxFiles) return attachWords.too_many_attachments;
+      if (maxBytes && files.some((f) => f.size > maxBytes)) return attachWords.file_too_large;
+      if (files.some((f) => f.size === 0)) return attachWords.file_required;
+      return undefined;
+    }
+
+    attachForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const files = [...(picker.files ?? [])];
+      const refusal = refusalBeforeSending(files);
+      showError(refusal);
+      if (refusal) return;
+      const data = new FormData();
+      for (const file of files) data.append("file", file, file.name);
+      data.append("client_msg_id", uploadId);
+      const request = new XMLHttpRequest();
+      request.open("POST", `/api/v1/negotiations/${t.negotiationId}/attachments`);
+      request.setRequestHeader("Accept", "application/json");
+      if (csrf) request.setRequestHeader("X-CSRF-Token", csrf.value);
+      const names = files.map((f) => f.name).join(", ");
+      /** @param {number} percent */
+      const showProgress = (percent) => {
+        bar.value = percent;
+        progressText.textContent = (attachWords.uploading ?? "")
+          .replace("{name}", names).replace("{percent}", String(percent));
+      };
+      request.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) showProgress(Math.round((e.loaded / e.total) * 100));
+      });
+      const done = () => {
+        status.hidden = true;
+        button.disabled = false;
+      };
+      request.addEventListener("load", () => {
+        done();
+        /** @type {Record<string, any>} */
+        let reply = {};
+        try { reply = JSON.parse(request.responseText); } catch { /* not JSON: a proxy's page */ }
+        if (request.status === 200 || request.status === 201) {
+          picker.value = "";
+          uploadId = newUploadId();
+          addMessage(reply);
+          return;
+        }
+        const code = reply.error?.code ?? "";
+        showError(attachWords[code] ?? reply.error?.message ?? attachWords.failed);
+      });
+      for (const failure of ["error", "abort", "timeout"]) {
+        request.addEventListener(failure, () => { done(); showError(attachWords.failed); });
+      }
+      button.disabled = true;
+      status.hidden = false;
+      showProgress(0);
+      request.send(data);
+    });
+  }
+
+  const older = document.getElementById("deal-older");
+  if (older) pageBack(older);
+
+  /** "Load older messages": page back through the thread with the messages API (before_seq),
+   * keeping in view what the viewer was reading.
+   * @param {HTMLElement} older  the button's line (the page shows a plain hint without JS) */
+  function pageBack(older) {
+    const button = /** @type {HTMLButtonElement} */ (older.querySelector("button"));
+    const error = /** @type {HTMLElement} */ (older.querySelector(".error-text"));
+    document.getElementById("deal-older-hint")?.remove();
+    older.hidden = false;
+    button.addEventListener("click", async () => {
+      const first = /** @type {HTMLElement | null} */ (list.querySelector("li[data-seq]"));
+      const before = first ? Number(first.dataset.seq) : lastShownSeq() + 1;
+      button.disabled = true;
+      error.hidden = true;
+      try {
+        const response = await fetch(
+          `/api/v1/negotiations/${t.negotiationId}/messages?before_seq=${before}&limit=${OLDER_PAGE}`,
+          { headers: { Accept: "application/json" } });
+        if (!response.ok) throw new Error(`older messages: HTTP ${response.status}`);
+        const page = await response.json();
+        // Measured from the bottom: what was on screen stays put as the list grows upwards.
+        const fromBottom = list.scrollHeight - list.scrollTop;
+        for (const message of page.items ?? []) addMessage(message, { history: true });
+        list.scrollTop = list.scrollHeight - fromBottom;
+        if (page.next_cursor === null) {
+          // The thread's first message is shown. Same line, same height: the list must not
+          // move under the viewer's eyes.
+          older.style.minHeight = `${older.offsetHeight}px`;
+          const start = document.createElement("span");
+          start.className = "hint";
+          start.textContent = older.dataset.start ?? "";
+          older.replaceChildren(start);
+          return;
+        }
+      } catch {
+        error.textContent = older.dataset.error ?? "";
+        error.hidden = false;
+      }
+      button.disabled = false;
+    });
+  }
 
   input.addEventListener("input", () => {
     const now = Date.now();

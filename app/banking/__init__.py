@@ -1,0 +1,1 @@
+"""Supplier bank details: versioned, validated, and watched for changes."""

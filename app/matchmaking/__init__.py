@@ -1,0 +1,1 @@
+"""Collective matchmaking sessions: who meets whom, when."""

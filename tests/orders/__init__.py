@@ -1,0 +1,1 @@
+"""Orders: bank details on orders and the proforma invoice."""
