@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     realtime_max_strikes: int = Field(default=40, gt=0)  # rate-limited frames before close
     realtime_idle_timeout_seconds: float = Field(default=75.0, gt=0)
     realtime_retention_days: int = Field(default=90, gt=0)
+    # Actions in flight per process before ``server_busy`` (app/realtime/admission.py);
+    # default: the database pool's size + overflow (app/db.py).
+    realtime_max_db_actions: int | None = Field(default=None, gt=0)
+    # How long one more action may wait for a place before ``server_busy`` (0: at once).
+    realtime_admission_wait_seconds: float = Field(default=1.0, ge=0)
+    # uvicorn's WebSocket keepalive: a pong is only read once the connection's current
+    # action is done, so the timeout must outlast a slow action (docs/realtime.md).
+    realtime_ws_ping_interval_seconds: float = Field(default=20.0, gt=0)
+    realtime_ws_ping_timeout_seconds: float = Field(default=60.0, gt=0)
     # The diag:/pulse: topics behind /realtime/diagnostics (and the benchmarks);
     # default: on in dev, off in prod.
     realtime_diagnostics: bool | None = None

@@ -18,6 +18,12 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from starlette.requests import HTTPConnection
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# The pool (SQLAlchemy's defaults, named because realtime admission is sized from them:
+# app/realtime/admission.py). pool_pre_ping stays on: one empty round trip per checkout
+# buys a transparent reconnect after a PostgreSQL restart or failover, instead of one
+# failed request per stale pooled connection.
+POOL_SIZE = 5
+POOL_MAX_OVERFLOW = 10
 
 
 def is_sqlite(url: str) -> bool:
@@ -45,6 +51,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         return engine
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_MAX_OVERFLOW)
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -30,6 +30,8 @@ def uvicorn_config(
         ws="websockets-sansio",  # about 2x the legacy implementation's fan-out throughput
         ws_max_size=settings.realtime_max_frame_bytes,  # larger frames: close 1009
         ws_per_message_deflate=False,  # compression costs CPU per frame and invites bombs
+        ws_ping_interval=settings.realtime_ws_ping_interval_seconds,
+        ws_ping_timeout=settings.realtime_ws_ping_timeout_seconds,
         log_level=settings.log_level.lower(),
         access_log=False,  # the app logs each request itself, with ids
     )

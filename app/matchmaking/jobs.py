@@ -210,8 +210,10 @@ class JobRunner:
             changed.set()
 
         def progress(phase: str, fraction: float) -> None:
-            # Called from the solver's thread (or the relay of its process).
-            loop.call_soon_threadsafe(note, phase, fraction)
+            # Called from the solver's thread (or the relay of its process). A report that
+            # arrives after the server's loop closed (shutdown mid-solve) has nobody to tell.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(note, phase, fraction)
 
         finished = asyncio.Event()
         reporter = asyncio.create_task(

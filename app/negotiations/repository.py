@@ -119,6 +119,15 @@ async def next_message_seq(session: AsyncSession, negotiation_id: int, now: date
     return int(seq)
 
 
+async def release_message_seq(session: AsyncSession, negotiation_id: int) -> None:
+    """Give back the seq ``next_message_seq`` just took (a retry found its message stored):
+    the row lock is still held, so nobody took a later one, and seqs stay gapless."""
+    await session.execute(
+        update(Negotiation).where(Negotiation.id == negotiation_id)
+        .values(last_message_seq=Negotiation.last_message_seq - 1)
+    )
+
+
 async def lock(session: AsyncSession, negotiation_id: int, now: datetime) -> None:
     """Take the negotiation's row lock (and mark activity) before changing its offers."""
     await session.execute(
@@ -182,11 +191,8 @@ async def mark_read(
             "updated_at": now,
         },
     )
-    await session.execute(stmt)
-    value = await session.scalar(select(NegotiationReadState.last_read_seq).where(
-        NegotiationReadState.negotiation_id == negotiation_id,
-        NegotiationReadState.organization_id == organization_id,
-    ))
+    # RETURNING gives the mark as stored (the larger one) without reading it back.
+    value = await session.scalar(stmt.returning(NegotiationReadState.last_read_seq))
     return int(value or 0)
 
 
@@ -236,13 +242,17 @@ async def organizations(session: AsyncSession, ids: set[int]) -> dict[int, Organ
     )}
 
 
-async def is_member_of_either(
-    session: AsyncSession, user_id: int, organization_ids: tuple[int, int]
-) -> bool:
-    found = await session.scalar(select(Membership.id).where(
-        Membership.user_id == user_id, Membership.organization_id.in_(organization_ids)
-    ))
-    return found is not None
+async def get_for_member(
+    session: AsyncSession, negotiation_id: int, user_id: int
+) -> Negotiation | None:
+    """The negotiation, if the user is (still) a member of either party: one statement."""
+    member = select(Membership.id).where(
+        Membership.user_id == user_id,
+        Membership.organization_id.in_([Negotiation.buyer_id, Negotiation.supplier_id]),
+    ).exists()
+    return await session.scalar(
+        select(Negotiation).where(Negotiation.id == negotiation_id, member)
+    )
 
 
 async def member_contacts(session: AsyncSession, organization_id: int) -> list[tuple[int, str]]:

@@ -112,18 +112,19 @@ async def append_message(
     """Store a message with the negotiation's next seq; the sender's org has read it.
 
     A retry with a ``client_msg_id`` already stored returns the stored message. The lookup
-    runs after the negotiation's row lock is taken, so two racing retries are serialized:
-    the second sees the first once it has committed.
+    runs after the negotiation's row lock is taken (by taking the next seq), so two racing
+    retries are serialized: the second sees the first once it has committed, and gives its
+    seq back.
     """
     now = now or utcnow()
-    await repository.lock(session, negotiation.id, now)
+    seq = await repository.next_message_seq(session, negotiation.id, now)
     if sender is not None and client_msg_id is not None:
         existing = await repository.message_by_client_id(
             session, negotiation.id, sender.user_id, client_msg_id
         )
         if existing is not None:
+            await repository.release_message_seq(session, negotiation.id)
             return Appended(existing, False)
-    seq = await repository.next_message_seq(session, negotiation.id, now)
     message = Message(
         negotiation_id=negotiation.id,
         seq=seq,
@@ -208,6 +209,7 @@ async def _publish_message(
     session: AsyncSession, negotiation: Negotiation, message: Message,
     client_msg_id: str | None, attachments: Sequence[Attachment] = (),
 ) -> int | None:
+    # append_message found client_msg_id new under the row lock: the log need not look.
     return await emit(
         session,
         topic=topic_of(negotiation.id),
@@ -216,6 +218,7 @@ async def _publish_message(
         durable=True,
         sender_user_id=message.sender_user_id,
         client_msg_id=client_msg_id,
+        deduplicated=True,
     )
 
 
@@ -236,11 +239,42 @@ async def post_message(
     """Either party's member posts a text message, or a quick reply by its key (its English
     text as the body, for clients that do not translate), with the files ``attach`` stores
     for it. Returns (message, created, topic seq)."""
+    negotiation = await visible(session, principal, negotiation_id)
+    return await post_message_to(
+        session, principal, negotiation, body, client_msg_id, quick_reply=quick_reply,
+        attach=attach,
+    )
+
+
+async def visible_to_member(
+    session: AsyncSession, principal: Principal, negotiation_id: int
+) -> Negotiation:
+    """Like ``visible``, and the user is still a member of either party now (a socket's
+    principal was read when it connected): one statement."""
+    negotiation = await repository.get_for_member(session, negotiation_id, principal.user_id)
+    org = principal.organization_id
+    if negotiation is None or org is None or org not in (
+        negotiation.buyer_id, negotiation.supplier_id
+    ):
+        raise NegotiationNotFound()
+    return negotiation
+
+
+async def post_message_to(
+    session: AsyncSession, principal: Principal, negotiation: Negotiation, body: str,
+    client_msg_id: str | None = None, *, quick_reply: str | None = None,
+    attach: AttachFiles | None = None,
+) -> tuple[MessageRead, bool, int | None]:
+    """``post_message`` on a negotiation the caller already got from ``visible`` or
+    ``visible_to_member`` in this unit of work (so it is not read twice).
+
+    A plain text message gets no audit entry: the message row is the record (who, which
+    org, when, what; never updated), so an entry would only copy it. One with files does:
+    the entry keeps their hashes and sizes."""
     data: dict[str, Any] = {}
     if quick_reply is not None:
         body = quick_reply_text(quick_reply)
         data["quick_reply"] = quick_reply
-    negotiation = await visible(session, principal, negotiation_id)
     appended = await append_message(
         session, negotiation, kind="text", sender=principal, body=body, data=data,
         client_msg_id=client_msg_id,
@@ -251,17 +285,16 @@ async def post_message(
     seq = await _publish_message(
         session, negotiation, appended.message, client_msg_id, attachments
     )
-    details: dict[str, Any] = {"seq": appended.message.seq}
     if attachments:
-        details["attachments"] = [
-            {"id": a.id, "kind": a.kind, "size_bytes": a.size_bytes, "sha256": a.sha256}
-            for a in attachments
-        ]
-    await audit.record(
-        session, actor_user_id=principal.user_id, organization_id=principal.organization_id,
-        action="message.posted", subject_type="negotiation", subject_id=negotiation.id,
-        details=details,
-    )
+        await audit.record(
+            session, actor_user_id=principal.user_id,
+            organization_id=principal.organization_id, action="message.posted",
+            subject_type="negotiation", subject_id=negotiation.id,
+            details={"seq": appended.message.seq, "attachments": [
+                {"id": a.id, "kind": a.kind, "size_bytes": a.size_bytes, "sha256": a.sha256}
+                for a in attachments
+            ]},
+        )
     await notify_side(
         session, organization_id=other_org(negotiation, principal.organization_id),
         kind="message.created", negotiation_id=negotiation.id,

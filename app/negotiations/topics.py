@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.principal import Principal
 from app.errors import InvalidInput, NotFound
-from app.negotiations import repository
+from app.models import Negotiation
 from app.negotiations import service as negotiations
 from app.negotiations.quick_replies import UnknownQuickReply
 from app.negotiations.schemas import MAX_BODY
@@ -39,17 +39,15 @@ async def _only_parties(session: AsyncSession, principal: Principal, topic_id: s
 
 async def _authorize_action(
     session: AsyncSession, principal: Principal, topic_id: str, _action: str
-) -> None:
+) -> Negotiation:
     # Membership can end while a socket is open (the principal was read at connect): ask
-    # the database again at every action.
+    # the database again at every action, with the negotiation in the same statement.
     try:
-        negotiation = await negotiations.visible(session, principal, _negotiation_id(topic_id))
+        return await negotiations.visible_to_member(
+            session, principal, _negotiation_id(topic_id)
+        )
     except NotFound:
         raise TopicNotFound() from None
-    if not await repository.is_member_of_either(
-        session, principal.user_id, (negotiation.buyer_id, negotiation.supplier_id)
-    ):
-        raise TopicNotFound()
 
 
 async def _send(ctx: ActionContext) -> dict[str, Any]:
@@ -64,9 +62,11 @@ async def _send(ctx: ActionContext) -> dict[str, Any]:
         body = ""
     elif not isinstance(body, str) or not 0 < len(body.strip()) <= MAX_BODY:
         raise InvalidInput(f"body must be 1 to {MAX_BODY} characters.", code="invalid_body")
-    message, created, seq = await negotiations.post_message(
-        ctx.session, ctx.principal, _negotiation_id(ctx.topic_id), body.strip(),
-        ctx.client_msg_id, quick_reply=quick_reply,
+    if not isinstance(ctx.authorized, Negotiation):  # registered with _authorize_action
+        raise TopicNotFound()
+    message, created, seq = await negotiations.post_message_to(
+        ctx.session, ctx.principal, ctx.authorized, body.strip(), ctx.client_msg_id,
+        quick_reply=quick_reply,
     )
     reply: dict[str, Any] = {"message": message.model_dump(mode="json")}
     if created:

@@ -10,16 +10,18 @@ from urllib.parse import urlsplit
 import structlog
 from fastapi import APIRouter, WebSocket
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.websockets import WebSocketDisconnect
 
 from app.accounts import service as accounts
 from app.accounts.principal import Principal
 from app.api.deps import SESSION_COOKIE
 from app.config import Settings
-from app.db import run_after_commit
+from app.db import POOL_MAX_OVERFLOW, POOL_SIZE, run_after_commit
 from app.errors import AppError
 from app.middleware import raw_send
 from app.realtime import log as topic_log
+from app.realtime.admission import RETRY_AFTER_MS, Admission, ServerBusy
 from app.realtime.connection import (
     CLOSE_GOING_AWAY,
     CLOSE_INTERNAL_ERROR,
@@ -41,7 +43,7 @@ from app.realtime.protocol import (
     frame,
     parse_client_frame,
 )
-from app.realtime.topics import ActionContext, TopicHandler
+from app.realtime.topics import Action, ActionContext, TopicHandler
 
 log = structlog.get_logger(__name__)
 router = APIRouter()
@@ -83,6 +85,20 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
+def admission_of(websocket: WebSocket) -> Admission:
+    """The process's admission of actions (one per app), created on first use."""
+    state = websocket.app.state
+    admission: Admission | None = getattr(state, "realtime_admission", None)
+    if admission is None:
+        settings: Settings = state.settings
+        admission = Admission(
+            settings.realtime_max_db_actions or POOL_SIZE + POOL_MAX_OVERFLOW,
+            settings.realtime_admission_wait_seconds,
+        )
+        state.realtime_admission = admission
+    return admission
+
+
 @router.websocket("/ws")
 async def websocket_endpoint(websocket: WebSocket) -> None:
     settings: Settings = websocket.app.state.settings
@@ -100,7 +116,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     await websocket.accept()
     conn = Connection(websocket, principal, limits_from(settings), raw_send(websocket.scope))
     hub.connections.add(conn)
-    session = Session(conn, hub)
+    session = Session(conn, hub, admission_of(websocket))
     reader = asyncio.create_task(session.read_loop(), name="ws-reader")
     try:
         await conn.done.wait()
@@ -132,9 +148,10 @@ def _topic(f: ClientFrame) -> str:
 class Session:
     """The reading side of one connection: parses frames and dispatches them."""
 
-    def __init__(self, conn: Connection, hub: Hub) -> None:
+    def __init__(self, conn: Connection, hub: Hub, admission: Admission) -> None:
         self.conn = conn
         self.hub = hub
+        self.admission = admission
 
     async def read_loop(self) -> None:
         conn = self.conn
@@ -313,6 +330,26 @@ class Session:
         ):
             raise ProtocolError("invalid_frame", "client_msg_id must be a short string.",
                                 f.ref, topic)
+        try:
+            async with self.admission.admit():
+                result = await self._act(f, topic, handler, topic_id, act, client_msg_id)
+        except (ServerBusy, PoolTimeout):
+            # Refused, or no pooled connection in time: nothing was written. The socket
+            # stays open; the client retries (the same client_msg_id is stored once).
+            log.warning("ws_action_refused", action=f.type, in_flight=self.admission.in_flight)
+            self.conn.send(frame("error", topic, f.ref, {
+                "code": ServerBusy.code, "message": ServerBusy.message,
+                "retry_after_ms": RETRY_AFTER_MS,
+            }))
+            return
+        if result is not None:
+            self.conn.send(frame("reply", topic, f.ref, result))
+
+    async def _act(
+        self, f: ClientFrame, topic: str, handler: TopicHandler, topic_id: str,
+        act: Action, client_msg_id: str | None,
+    ) -> dict[str, Any] | None:
+        """Run one action in its own unit of work; its reply, or None if already answered."""
         principal = self.conn.principal
         async with self.hub.sessionmaker() as db:
             ctx = ActionContext(
@@ -326,7 +363,9 @@ class Session:
             )
             try:
                 if handler.authorize_action is not None:
-                    await handler.authorize_action(db, principal, topic_id, f.type)
+                    ctx.authorized = await handler.authorize_action(
+                        db, principal, topic_id, f.type
+                    )
                 result = await act(ctx)
                 await db.commit()
             except AppError as exc:
@@ -344,6 +383,6 @@ class Session:
                     raise
                 self.conn.send(frame("reply", topic, f.ref,
                                      {"seq": existing.seq, "duplicate": True}))
-                return
+                return None
             await run_after_commit(self.conn.websocket.app.state, db)
-        self.conn.send(frame("reply", topic, f.ref, result))
+        return result

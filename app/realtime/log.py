@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,17 +30,17 @@ async def find_by_client_msg_id(
 
 
 async def _next_seq(session: AsyncSession, topic: str) -> int:
+    # One upsert, not an insert-if-missing and an increment: a statement per event less.
+    # The conflicting row is locked until commit, so a topic's events are numbered in order.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(TopicSequence).values(topic=topic, last_seq=0).on_conflict_do_nothing()
-    )
+    stmt = insert(TopicSequence).values(topic=topic, last_seq=1)
     seq = await session.scalar(
-        update(TopicSequence)
-        .where(TopicSequence.topic == topic)
-        .values(last_seq=TopicSequence.last_seq + 1)
-        .returning(TopicSequence.last_seq)
+        stmt.on_conflict_do_update(
+            index_elements=[TopicSequence.topic],
+            set_={"last_seq": TopicSequence.last_seq + 1},
+        ).returning(TopicSequence.last_seq)
     )
-    if seq is None:  # impossible: the row was inserted above if it did not exist
+    if seq is None:  # impossible: an upsert with RETURNING always returns its row
         raise RuntimeError(f"no sequence row for topic {topic!r}")
     return int(seq)
 
@@ -53,14 +53,18 @@ async def append(
     payload: dict[str, Any],
     sender_user_id: int | None,
     client_msg_id: str | None,
+    deduplicated: bool = False,
 ) -> tuple[TopicEvent, bool]:
     """Store an event with the topic's next seq. Returns (event, created).
 
     A retry with a client_msg_id already stored returns the stored event (created=False).
     Two retries racing each other both pass the lookup; the unique index then refuses the
     second insert, and the caller resolves it with ``find_by_client_msg_id`` after rollback.
+    ``deduplicated``: the caller has already found this client_msg_id new under a lock (a
+    chat message, under its negotiation's row lock), so the lookup is skipped; the unique
+    index still refuses a duplicate.
     """
-    if client_msg_id is not None:
+    if client_msg_id is not None and not deduplicated:
         existing = await find_by_client_msg_id(session, topic, sender_user_id, client_msg_id)
         if existing is not None:
             return existing, False

@@ -47,6 +47,9 @@ class ActionContext:
     payload: dict[str, Any]
     client_msg_id: str | None
     durable: bool
+    # What the handler's authorize_action returned (e.g. the negotiation it read), so the
+    # action does not read it again.
+    authorized: object = None
 
     async def emit(self, event: str, data: dict[str, Any]) -> int | None:
         """Record an event on this topic. Durable topics store it and return its seq."""
@@ -70,12 +73,13 @@ async def emit(
     durable: bool,
     sender_user_id: int | None = None,
     client_msg_id: str | None = None,
+    deduplicated: bool = False,
 ) -> int | None:
     """Record an event on a topic within the session's unit of work.
 
     Durable events are stored with the topic's next seq right away (and the seq returned);
     every event is published by the hub only after the unit of work commits, so nothing is
-    ever seen live that is not also in the log.
+    ever seen live that is not also in the log. ``deduplicated``: see ``topic_log.append``.
     """
     pending: list[PendingEvent] = session.info.setdefault(PENDING_EVENTS_KEY, [])
     if not durable:
@@ -89,6 +93,7 @@ async def emit(
         payload=data,
         sender_user_id=sender_user_id,
         client_msg_id=client_msg_id,
+        deduplicated=deduplicated,
     )
     if created:  # a deduplicated retry was published the first time already
         pending.append(PendingEvent(topic, event, data, stored.seq))
@@ -110,7 +115,8 @@ class TopicHandler:
     presence: bool = False
     actions: dict[str, Action] = field(default_factory=dict)
     # Authorization of each action beyond join; default: any member of the topic may act.
-    authorize_action: Callable[[AsyncSession, Principal, str, str], Awaitable[None]] | None = None
+    # What it returns is passed to the action as ``ActionContext.authorized``.
+    authorize_action: Callable[[AsyncSession, Principal, str, str], Awaitable[object]] | None = None
     after_join: AfterJoin | None = None
 
 

@@ -21,6 +21,7 @@ never hash order. Shape of an instance:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import random
 from dataclasses import dataclass
@@ -53,13 +54,22 @@ class Spec:
                 f"seed {self.seed}")
 
 
+_A = Spec("A", 1000, 2000, 12, availability=0.80, zipf=1.0, seed=61)
+_B = Spec("B", 1000, 2000, 12, availability=0.55, zipf=0.5, seed=62)
+# Fuqing scale: a 16-slot day, buyers take up to 10 meetings, 1,200 tables per slot
+# (slightly fewer places than the buyers' total wish, so the capacity binds).
+_C = Spec("C", 2000, 4000, 16, availability=0.70, zipf=0.8, seed=63, buyer_max=10,
+          capacity=1200)
+
 SPECS = {
-    "A": Spec("A", 1000, 2000, 12, availability=0.80, zipf=1.0, seed=61),
-    "B": Spec("B", 1000, 2000, 12, availability=0.55, zipf=0.5, seed=62),
-    # Fuqing scale: a 16-slot day, buyers take up to 10 meetings, 1,200 tables per slot
-    # (slightly fewer places than the buyers' total wish, so the capacity binds).
-    "C": Spec("C", 2000, 4000, 16, availability=0.70, zipf=0.8, seed=63, buyer_max=10,
-              capacity=1200),
+    "A": _A,
+    "B": _B,
+    "C": _C,
+    # The issue's instances exactly as it states them: no meeting requests or must-meets, so
+    # the plain LP bound is the bound of the problem the scheduler solves (with requests, it
+    # may only be reached by dropping them). Same seeds: the same parties and scores.
+    **{f"{name}0": dataclasses.replace(spec, name=f"{name}0", p1=0.0, p2=0.0)
+       for name, spec in (("A", _A), ("B", _B), ("C", _C))},
     # A small one for smoke tests of the harness itself.
     "S": Spec("S", 60, 120, 8, availability=0.7, zipf=0.8, seed=64, per_buyer=12, buyer_max=5,
               supplier_max=(4, 6), capacity=40),
