@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.booths.certifications import CERTIFICATION_SCHEMES, normalize_scheme
-from app.kit.validation import CountryCode, Id, TextInput
+from app.kit.validation import CountryCode, Id, TextInput, not_null
 from app.models.base import utcnow
 
 BoothStatus = Literal["applied", "approved", "rejected"]
@@ -110,14 +110,6 @@ class BoothApply(TextInput):
     description_zh: LongText = ""
 
 
-def _not_null(value: object, info: ValidationInfo) -> object:
-    if value is None:
-        raise PydanticCustomError(
-            "not_nullable", "{field} cannot be null; leave it out to keep the current value.",
-            {"field": info.field_name},
-        )
-    return value
-
 
 class BoothUpdate(TextInput):
     """The exhibitor's profile. Fields left out keep their value; ``null`` clears the optional
@@ -142,7 +134,7 @@ class BoothUpdate(TextInput):
                      "certifications")
     @classmethod
     def _refuse_nulls(cls, value: object, info: ValidationInfo) -> object:
-        return _not_null(value, info)
+        return not_null(value, info)
 
     @field_validator("certifications")
     @classmethod

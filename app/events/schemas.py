@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.kit.validation import TextInput, TimeZoneName
+from app.kit.validation import TextInput, TimeZoneName, not_null
 
 EventStatus = Literal["draft", "published", "live", "closed"]
 
@@ -44,16 +44,6 @@ def ends_before_starts() -> PydanticCustomError:
         "ends_before_starts", "The event must end after it starts: set ends_at after starts_at."
     )
 
-
-def _not_null(value: object, info: ValidationInfo) -> object:
-    # Only runs for a value the client sent: an explicit null on a required column is refused
-    # instead of being read as "leave as is" (which would hide a client bug).
-    if value is None:
-        raise PydanticCustomError(
-            "not_nullable", "{field} cannot be null; leave it out to keep the current value.",
-            {"field": info.field_name},
-        )
-    return value
 
 
 class EventCreate(TextInput):
@@ -94,7 +84,7 @@ class EventUpdate(TextInput):
     )
     @classmethod
     def _refuse_nulls(cls, value: object, info: ValidationInfo) -> object:
-        return _not_null(value, info)
+        return not_null(value, info)
 
     @field_validator("ends_at")
     @classmethod
@@ -141,7 +131,7 @@ class HallUpdate(TextInput):
     @field_validator("name", "name_zh", "description", "position")
     @classmethod
     def _refuse_nulls(cls, value: object, info: ValidationInfo) -> object:
-        return _not_null(value, info)
+        return not_null(value, info)
 
 
 class HallRead(BaseModel):

@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.negotiations import repository
-from app.outbox import service as outbox
-from app.realtime.topics import emit
+from app.outbox.notify import notify_users
 
 # Email subject and first line per notification kind, English then Chinese.
 _EMAIL_TEXT = {
@@ -37,19 +36,15 @@ async def notify_side(
 ) -> None:
     """Notify every member of ``organization_id`` (the side that did not act)."""
     payload = {"kind": kind, "negotiation_id": negotiation_id, "title": title, **data}
-    email_text = _EMAIL_TEXT.get(kind)
-    for user_id, email in await repository.member_contacts(session, organization_id):
-        await emit(session, topic=f"user:{user_id}", event="notification", data=payload,
-                   durable=True)
-        if email_text is not None:
-            english, chinese = email_text
-            await outbox.queue_email(
-                session,
-                to=email,
-                subject=f"{english}: {title}",
-                body=(
-                    f"{english} in your negotiation about {title} on TradeHall "
-                    f"(negotiation {negotiation_id}).\n\n"
-                    f"{chinese}：{title}（洽谈 {negotiation_id}）。\n"
-                ),
-            )
+    email: tuple[str, str] | None = None
+    if kind in _EMAIL_TEXT:
+        english, chinese = _EMAIL_TEXT[kind]
+        email = (
+            f"{english}: {title}",
+            f"{english} in your negotiation about {title} on TradeHall "
+            f"(negotiation {negotiation_id}).\n\n"
+            f"{chinese}：{title}（洽谈 {negotiation_id}）。\n",
+        )
+    await notify_users(
+        session, await repository.member_contacts(session, organization_id), payload, email
+    )
