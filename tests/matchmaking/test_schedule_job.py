@@ -4,6 +4,7 @@ restart."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -214,18 +215,23 @@ async def test_progress_reaches_the_sessions_topic(
 ) -> None:
     s = await small_session(client)
     seen: list[str] = []
+    topic = f"matchmaking:{s.id}"
+    done = asyncio.Event()
     original = app.state.hub.publish
 
     async def spy(event: object) -> None:
         seen.append(f"{event.topic} {event.event}")  # type: ignore[attr-defined]
+        if seen[-1] == f"{topic} schedule.done":
+            done.set()
         await original(event)
 
     app.state.hub.publish = spy
     try:
         await run_schedule(s)
+        # The job's row says "done" at its commit; the event is published just after it.
+        await asyncio.wait_for(done.wait(), timeout=30)
     finally:
         app.state.hub.publish = original
-    topic = f"matchmaking:{s.id}"
     assert f"{topic} schedule.queued" in seen
     assert f"{topic} schedule.progress" in seen
     assert seen.index(f"{topic} schedule.done") > seen.index(f"{topic} schedule.queued")
