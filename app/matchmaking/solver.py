@@ -63,7 +63,12 @@ class ProcessSolver:
 
     def _relay(self) -> None:
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get()
+            except (EOFError, OSError, ValueError):
+                # At interpreter exit multiprocessing's own finalizers may close the queue's
+                # pipe before our atexit hook sends the sentinel: nothing is left to relay.
+                return
             if item is None:
                 return
             key, phase, fraction = item
