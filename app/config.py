@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     matchmaking_grace_minutes: int = Field(default=5, ge=0, le=60)
     matchmaking_check_in_opens_minutes: int = Field(default=10, ge=0, le=240)
     matchmaking_live_poll_seconds: float = Field(default=15.0, gt=0)
+    # Livestream rooms (app/livestreams/room_driver.py): how often each node writes a room's
+    # likes and new viewers and sends its viewers/likes figures to its own sockets.
+    livestream_stats_seconds: float = Field(default=1.0, gt=0, le=60)
     # WebRTC ICE servers for meeting video, as RTCIceServer objects in JSON, e.g.
     # [{"urls": "stun:stun.example.org:3478"}]. Empty: host candidates only (same LAN).
     matchmaking_ice_servers: list[dict[str, str | list[str]]] = Field(default_factory=list)

@@ -18,12 +18,15 @@ from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.error_handlers import install_error_handlers
 from app.kit.ratelimit import Counter, MemoryCounter, RedisCounter
+from app.livestreams.room import Rooms
+from app.livestreams.room_driver import RoomDriver
 from app.logging import configure_logging
 from app.matchmaking import live as matchmaking_live
 from app.matchmaking.jobs import JobRunner
 from app.matchmaking.live_driver import LiveDriver
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.realtime import endpoint as realtime_endpoint
+from app.realtime.audience import create_audience
 from app.realtime.setup import build_hub
 from app.search.cache import create_search_cache
 from app.web import exhibition_pages, pages, realtime_pages
@@ -58,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             RedisCounter(redis, settings.redis_prefix) if redis is not None else MemoryCounter()
         )
         sessionmaker = create_sessionmaker(engine)
-        hub = build_hub(settings, redis, sessionmaker)
+        # Live rooms: likes and viewers counted on this node, written by its room driver.
+        livestream_rooms = Rooms(create_audience(redis, settings.redis_prefix))
+        hub = build_hub(settings, redis, sessionmaker, livestream_rooms)
         search_cache = create_search_cache(
             redis, settings.redis_prefix, max_entries=settings.search_cache_entries,
             ttl_seconds=settings.search_cache_ttl_seconds,
@@ -83,11 +88,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                  settings.matchmaking_live_poll_seconds)
         app.state.matchmaking_live = live_driver
         await live_driver.start()
+        room_driver = RoomDriver(hub, sessionmaker, livestream_rooms,
+                                 settings.livestream_stats_seconds)
+        app.state.livestream_room_driver = room_driver
+        await room_driver.start()
         _freeze_startup_objects()
         try:
             yield
         finally:
             gc.unfreeze()  # what was frozen becomes collectable again (tests start many apps)
+            await room_driver.stop()  # writes the likes clicked since its last tick
             await live_driver.stop()
             await schedule_jobs.stop()  # a job cut short is marked failed, safe to re-run
             await analytics.stop(app.state)  # flushes queued activity records

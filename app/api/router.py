@@ -8,6 +8,8 @@ from app.api import (
     booths,
     events,
     invitations,
+    livestream_sales,
+    livestreams,
     matchmaking,
     matchmaking_live,
     matchmaking_meetings,
@@ -44,4 +46,6 @@ def include_api(app: FastAPI) -> None:
                    orders.router, bank_details.router):
         app.include_router(router, prefix=API_PREFIX)
     for router in (matchmaking.router, matchmaking_meetings.router, matchmaking_live.router):
+        app.include_router(router, prefix=API_PREFIX)
+    for router in (livestreams.router, livestream_sales.router):
         app.include_router(router, prefix=API_PREFIX)

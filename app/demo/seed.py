@@ -39,6 +39,7 @@ from app.demo.data import (
     PersonSeed,
 )
 from app.demo.deals import seed_bank_details, seed_negotiations
+from app.demo.livestreams import seed_livestreams
 from app.demo.matchmaking import seed_matchmaking, seed_matchmaking_buyers
 from app.kit.passwords import hash_password
 from app.models import (
@@ -406,6 +407,7 @@ STEPS: tuple[SeedStep, ...] = (
     seed_negotiations,
     seed_matchmaking_buyers,
     seed_matchmaking,
+    seed_livestreams,
 )
 
 

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.principal import Principal
 from app.errors import Conflict, InvalidInput
+from app.kit.dialect_insert import insert_for
 from app.models import IdempotencyKey
 
 MAX_KEY_LENGTH = 255
@@ -75,7 +74,7 @@ async def claim(
     """Claim the key for this request, or return the response stored for it."""
     _check_key(key)
     digest = request_hash(route, body)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     key_id = await session.scalar(
         insert(IdempotencyKey)
         .values(user_id=principal.user_id, organization_id=principal.organization_id,

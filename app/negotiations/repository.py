@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.kit.dialect_insert import insert_for
 from app.models import (
     Attachment,
     Booth,
@@ -24,10 +22,6 @@ from app.models import (
     Product,
     User,
 )
-
-
-def _insert(session: AsyncSession) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 async def subject(
@@ -69,7 +63,7 @@ async def insert_negotiation(
 ) -> bool:
     """Insert unless the (buyer, supplier, subject) thread exists; True if inserted."""
     inserted = await session.scalar(
-        _insert(session)(Negotiation)
+        insert_for(session)(Negotiation)
         .values(
             buyer_id=buyer_id, supplier_id=supplier_id, subject_type=subject_type,
             subject_id=subject_id, subject_title=subject_title,
@@ -175,7 +169,7 @@ async def mark_read(
     session: AsyncSession, negotiation_id: int, organization_id: int, seq: int, now: datetime
 ) -> int:
     """Move the org's read mark forward (never back); returns the mark now stored."""
-    insert = _insert(session)
+    insert = insert_for(session)
     stmt = insert(NegotiationReadState).values(
         negotiation_id=negotiation_id, organization_id=organization_id,
         last_read_seq=seq, updated_at=now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,7 +44,7 @@ from app.realtime.protocol import (
     frame,
     parse_client_frame,
 )
-from app.realtime.topics import Action, ActionContext, TopicHandler
+from app.realtime.topics import Action, ActionContext, LocalAction, TopicHandler
 
 log = structlog.get_logger(__name__)
 router = APIRouter()
@@ -207,9 +208,9 @@ class Session:
             else:
                 await self.action(client_frame)
         except ProtocolError as exc:
-            self.conn.send(error_frame(exc.code, exc.message, exc.ref, exc.topic))
+            self.conn.send(error_frame(exc.code, exc.message, exc.ref, exc.topic, exc.details))
         except AppError as exc:
-            self.conn.send(error_frame(exc.code, exc.message, None, None))
+            self.conn.send(error_frame(exc.code, exc.message, None, None, exc.details))
 
     def _resolve(self, f: ClientFrame) -> tuple[TopicHandler, str]:
         try:
@@ -230,11 +231,12 @@ class Session:
             try:
                 await handler.authorize_join(db, self.conn.principal, topic_id)
             except AppError as exc:
-                raise ProtocolError(exc.code, exc.message, f.ref, topic) from exc
+                raise ProtocolError(exc.code, exc.message, f.ref, topic, exc.details) from exc
         state = TopicState(durable=handler.durable)
         self.conn.topics[topic] = state
         try:
-            await self.hub.subscribe(topic, self.conn, handler.durable)
+            await self.hub.subscribe(topic, self.conn, handler.durable,
+                                     handler.coalesce_seconds)
         except BaseException:
             self.conn.topics.pop(topic, None)
             raise
@@ -301,7 +303,9 @@ class Session:
     async def _leave(self, topic: str) -> None:
         self.conn.topics.pop(topic, None)
         await self.hub.unsubscribe(topic, self.conn)
-        handler, _ = self.hub.registry.resolve(topic)
+        handler, topic_id = self.hub.registry.resolve(topic)
+        if handler.after_leave is not None:
+            await handler.after_leave(self.conn.principal, topic_id)
         if handler.presence:
             user = self.conn.principal.user
             if await self.hub.presence.remove(topic, user.id):
@@ -320,6 +324,10 @@ class Session:
         if topic not in self.conn.topics:
             raise ProtocolError("not_joined", "Join the topic before acting on it.", f.ref,
                                 topic)
+        local = handler.local_actions.get(f.type)
+        if local is not None:
+            await self._act_locally(f, topic, topic_id, local)
+            return
         act = handler.actions.get(f.type)
         if act is None:
             raise ProtocolError("unknown_action", f"No action {f.type!r} on this topic.",
@@ -342,6 +350,19 @@ class Session:
                 "retry_after_ms": RETRY_AFTER_MS,
             }))
             return
+        if result is not None:
+            self.conn.send(frame("reply", topic, f.ref, result))
+
+    async def _act_locally(self, f: ClientFrame, topic: str, topic_id: str,
+                           act: LocalAction) -> None:
+        """An action without a database: no unit of work, no admission (nothing to wait for);
+        the rate limit and the join check above still apply."""
+        try:
+            result = act(self.conn.principal, topic_id, f.payload)
+            if inspect.isawaitable(result):
+                result = await result
+        except AppError as exc:
+            raise ProtocolError(exc.code, exc.message, f.ref, topic, exc.details) from exc
         if result is not None:
             self.conn.send(frame("reply", topic, f.ref, result))
 
@@ -370,7 +391,7 @@ class Session:
                 await db.commit()
             except AppError as exc:
                 await db.rollback()
-                raise ProtocolError(exc.code, exc.message, f.ref, topic) from exc
+                raise ProtocolError(exc.code, exc.message, f.ref, topic, exc.details) from exc
             except IntegrityError:
                 # A concurrent retry with the same client_msg_id stored it first.
                 await db.rollback()

@@ -10,10 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.kit.dialect_insert import insert_for
 from app.models import TopicEvent, TopicSequence
 
 
@@ -32,7 +31,7 @@ async def find_by_client_msg_id(
 async def _next_seq(session: AsyncSession, topic: str) -> int:
     # One upsert, not an insert-if-missing and an increment: a statement per event less.
     # The conflicting row is locked until commit, so a topic's events are numbered in order.
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     stmt = insert(TopicSequence).values(topic=topic, last_seq=1)
     seq = await session.scalar(
         stmt.on_conflict_do_update(

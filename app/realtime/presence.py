@@ -35,19 +35,21 @@ class Presence(Protocol):
         ...
 
 
-class MemoryPresence:
-    def __init__(self) -> None:
-        self._counts: dict[str, dict[int, int]] = defaultdict(dict)
-        self._names: dict[int, str] = {}
+class LocalSockets:
+    """This node's sockets per (topic, user): what decides when shared state changes."""
 
-    async def add(self, topic: str, user_id: int, name: str) -> bool:
-        self._names[user_id] = name
-        users = self._counts[topic]
+    def __init__(self) -> None:
+        self.users: dict[str, dict[int, int]] = defaultdict(dict)
+
+    def add(self, topic: str, user_id: int) -> bool:
+        """Count one more socket; True if it is the user's first in the topic here."""
+        users = self.users[topic]
         users[user_id] = users.get(user_id, 0) + 1
         return users[user_id] == 1
 
-    async def remove(self, topic: str, user_id: int) -> bool:
-        users = self._counts.get(topic)
+    def remove(self, topic: str, user_id: int) -> bool:
+        """Count one socket less; True if it was the user's last in the topic here."""
+        users = self.users.get(topic)
         if not users or user_id not in users:
             return False
         users[user_id] -= 1
@@ -55,13 +57,26 @@ class MemoryPresence:
             return False
         del users[user_id]
         if not users:
-            del self._counts[topic]
+            del self.users[topic]
         return True
+
+
+class MemoryPresence:
+    def __init__(self) -> None:
+        self.sockets = LocalSockets()
+        self._names: dict[int, str] = {}
+
+    async def add(self, topic: str, user_id: int, name: str) -> bool:
+        self._names[user_id] = name
+        return self.sockets.add(topic, user_id)
+
+    async def remove(self, topic: str, user_id: int) -> bool:
+        return self.sockets.remove(topic, user_id)
 
     async def members(self, topic: str) -> list[dict[str, object]]:
         return [
             {"user_id": uid, "name": self._names.get(uid, "")}
-            for uid in sorted(self._counts.get(topic, {}))
+            for uid in sorted(self.sockets.users.get(topic, {}))
         ]
 
     async def refresh(self) -> None:
@@ -123,7 +138,7 @@ class RedisPresence:
     async def refresh(self) -> None:
         now = time.time()
         async with self._redis.pipeline(transaction=False) as pipe:
-            for topic, users in self._local._counts.items():
+            for topic, users in self._local.sockets.users.items():
                 key = self._key(topic)
                 pipe.zadd(key, {self._member(u): now + PRESENCE_TTL_SECONDS for u in users})
                 pipe.zremrangebyscore(key, "-inf", now)

@@ -11,6 +11,9 @@ from typing import Any
 JOIN = "join"
 LEAVE = "leave"
 PING = "ping"
+# Server → client frame types: joined, event, reply, error, presence, and batch (several
+# frames of one topic delivered as one, see ``batch_frame``).
+BATCH = "batch"
 
 TOPIC_PATTERN = re.compile(r"^[a-z][a-z_-]{0,31}:[A-Za-z0-9_.\-]{1,64}$")
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
@@ -20,12 +23,14 @@ MAX_REF_LENGTH = 64
 class ProtocolError(Exception):
     """A frame the server cannot act on; answered with an ``error`` frame of this code."""
 
-    def __init__(self, code: str, message: str, ref: str | None = None, topic: str | None = None):
+    def __init__(self, code: str, message: str, ref: str | None = None, topic: str | None = None,
+                 details: Any = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.ref = ref
         self.topic = topic
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -79,5 +84,19 @@ def event_frame(topic: str, event: str, data: dict[str, Any], seq: int | None) -
     return frame("event", topic, None, payload)
 
 
-def error_frame(code: str, message: str, ref: str | None = None, topic: str | None = None) -> str:
-    return frame("error", topic, ref, {"code": code, "message": message})
+def batch_frame(topic: str, frames: list[str]) -> str:
+    """Frames of one topic delivered together: ``{"type": "batch", "topic", "frames": [...]}``.
+
+    The frames are already-encoded texts (each encoded once for every recipient), joined as
+    they are: a batch costs a string join, not a decode and re-encode of what it carries.
+    """
+    return f'{{"type":"{BATCH}","topic":{json.dumps(topic)},"frames":[{",".join(frames)}]}}'
+
+
+def error_frame(code: str, message: str, ref: str | None = None, topic: str | None = None,
+                details: Any = None) -> str:
+    """An ``error`` frame; ``details`` (e.g. ``{"until": ...}``) only when there are some."""
+    payload: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        payload["details"] = details
+    return frame("error", topic, ref, payload)

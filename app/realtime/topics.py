@@ -6,7 +6,7 @@ transport stays free of domain knowledge.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +105,12 @@ Action = Callable[[ActionContext], Awaitable[dict[str, Any]]]
 # Events for the joiner only, sent right after ``joined`` (not published: a live state
 # computed for this caller, such as the matchmaking slot clock): [(event, data), ...].
 AfterJoin = Callable[[AsyncSession, Principal, str], Awaitable[list[tuple[str, dict[str, Any]]]]]
+# What the topic does when a socket leaves it (or disconnects): no database session.
+AfterLeave = Callable[[Principal, str], Awaitable[None]]
+# An action that needs no database: (principal, topic id, payload) → a reply payload, or
+# None for no reply at all; sync or async. Raise an AppError to refuse it.
+LocalReply = dict[str, Any] | None
+LocalAction = Callable[[Principal, str, dict[str, Any]], LocalReply | Awaitable[LocalReply]]
 
 
 @dataclass
@@ -114,10 +120,26 @@ class TopicHandler:
     durable: bool = False
     presence: bool = False
     actions: dict[str, Action] = field(default_factory=dict)
+    # Actions run without a database session and without admission control (still rate
+    # limited per connection and only for sockets that joined), for what happens many times
+    # a second per user and is counted in memory, such as a livestream's likes.
+    local_actions: Mapping[str, LocalAction] = field(default_factory=dict)
     # Authorization of each action beyond join; default: any member of the topic may act.
     # What it returns is passed to the action as ``ActionContext.authorized``.
     authorize_action: Callable[[AsyncSession, Principal, str, str], Awaitable[object]] | None = None
     after_join: AfterJoin | None = None
+    after_leave: AfterLeave | None = None
+    # Ephemeral topics only: frames reaching this node within this many seconds of the one
+    # before are held and delivered together as one ``batch`` frame (docs/realtime.md,
+    # "Batching"), so a busy room costs one delivery per socket per window, not per event.
+    coalesce_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.coalesce_seconds is not None and (self.durable or self.coalesce_seconds <= 0):
+            raise ValueError("only ephemeral topics coalesce, over a positive window")
+        both = set(self.actions) & set(self.local_actions)
+        if both:
+            raise ValueError(f"actions {sorted(both)} are both local and database actions")
 
 
 class TopicRegistry:

@@ -11,7 +11,9 @@
 - ``bank_details_pages``: a supplier's bank details (buyers see them on proformas);
 - ``matchmaking_pages``: an organizer's matchmaking sessions (form, admin, scheduler, meetings);
 - ``matchmaking_registration_pages`` and ``matchmaking_participant_pages``: a buyer's or
-  supplier's registration, recommendations, meeting requests and agenda.
+  supplier's registration, recommendations, meeting requests and agenda;
+- ``livestream_pages``: an event's live shows, the live room, a show's funnel, and a booth's
+  shows with the form that schedules one.
 
 Shared pieces (the page dependency, formats, upload forms) are in ``exhibition_view``.
 """
@@ -24,6 +26,7 @@ from app.web import (
     bank_details_pages,
     exhibitor_pages,
     floor_pages,
+    livestream_pages,
     matchmaking_live_pages,
     matchmaking_pages,
     matchmaking_participant_pages,
@@ -46,3 +49,4 @@ router.include_router(matchmaking_pages.router)
 router.include_router(matchmaking_registration_pages.router)
 router.include_router(matchmaking_participant_pages.router)
 router.include_router(matchmaking_live_pages.router)
+router.include_router(livestream_pages.router)

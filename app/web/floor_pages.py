@@ -27,7 +27,7 @@ from app.media.service import image_url
 from app.organizations import service as organizations
 from app.search import service as search
 from app.search.schemas import SORTS, SearchPage, SearchParams
-from app.web import matchmaking_participant_pages
+from app.web import livestream_pages, matchmaking_participant_pages
 from app.web.exhibition_view import MAX_ID, ViewDep, query_int, url_with
 from app.web.messages import N_
 
@@ -179,6 +179,7 @@ async def booth_page(booth_id: BoothId, view: ViewDep) -> Response:
         logo_url=image_url(booth.logo_id, thumbnail=True) if booth.logo_id else None,
         banner_url=image_url(booth.banner_id) if booth.banner_id else None,
         is_exhibitor=view.viewer is not None and view.viewer.is_member_of(booth.supplier_id),
+        **await livestream_pages.booth_section(view, booth),
     )
 
 

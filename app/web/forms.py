@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from fastapi import Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.kit.timezones import is_valid_time_zone
 from app.web.messages import N_
 
 if TYPE_CHECKING:
@@ -37,6 +39,26 @@ def time_zone_names() -> list[str]:
         if "/" in name and not name.startswith(_LEGACY_ZONE_PREFIXES)
     }
     return ["UTC", *sorted(zones)]
+
+
+def local_moment(value: str, zone: ZoneInfo | str) -> datetime | str | None:
+    """A datetime-local field's value read in ``zone`` (a zone, or a zone's name typed on the
+    same form): an aware moment; None for an empty field. Text that is not a moment, or a
+    zone name that is not a zone, comes back as the text, so the schema refuses the field
+    (next to it) instead of the page guessing."""
+    if not value:
+        return None
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if local.tzinfo is not None:
+        return local
+    if isinstance(zone, str):
+        if not is_valid_time_zone(zone):
+            return value
+        zone = ZoneInfo(zone)
+    return local.replace(tzinfo=zone)
 
 
 async def parse_form(request: Request) -> FormData:

@@ -38,7 +38,7 @@ from app.matchmaking.schemas import (
     SessionUpdate,
 )
 from app.web.exhibition_view import View, ViewDep, form_list, form_text, is_page_error, url_with
-from app.web.forms import parse_form
+from app.web.forms import local_moment, parse_form
 from app.web.matchmaking_view import (
     MEETING_STATUS_LABELS,
     PHASE_LABELS,
@@ -96,17 +96,6 @@ DONE_MESSAGES = {
 # --- the session form ----------------------------------------------------------------------
 
 
-def _moment(value: str, zone: ZoneInfo) -> datetime | str | None:
-    """A datetime-local field's value in the event's zone, the text if unreadable."""
-    if not value:
-        return None
-    try:
-        local = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    return local if local.tzinfo is not None else local.replace(tzinfo=zone)
-
-
 def _form_values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {name: form_text(form, name)
                               for name in ("title", "registration_deadline", *NUMBER_FIELDS)}
@@ -120,7 +109,7 @@ def _body(values: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
         "title": values["title"],
         "windows": values["windows"],
         "breaks": values["breaks"],
-        "registration_deadline": _moment(values["registration_deadline"], zone),
+        "registration_deadline": local_moment(values["registration_deadline"], zone),
     }
     for name in NUMBER_FIELDS:
         body[name] = whole_number(values[name])

@@ -7,9 +7,7 @@ forms with the CSRF token; a refused move (409) is shown next to the event it wa
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
@@ -20,7 +18,6 @@ from app.booths.schemas import BoothReject, BoothStatus, BoothSummary
 from app.errors import AppError
 from app.events import service as events
 from app.events.schemas import EventCreate, EventRead, HallCreate
-from app.kit.timezones import is_valid_time_zone
 from app.kit.validation import Id
 from app.organizations import service as organizations
 from app.web.exhibition_view import (
@@ -31,7 +28,7 @@ from app.web.exhibition_view import (
     is_page_error,
     url_with,
 )
-from app.web.forms import parse_form, time_zone_names
+from app.web.forms import local_moment, parse_form, time_zone_names
 from app.web.messages import N_
 
 router = APIRouter(include_in_schema=False)
@@ -118,17 +115,6 @@ async def organizer_events(view: ViewDep) -> Response:
     return await _events_page(view)
 
 
-def _moment(value: str, zone: str) -> datetime | str:
-    """A datetime-local field's value in the event's zone (aware), or the text if unreadable."""
-    try:
-        local = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if local.tzinfo is not None or not is_valid_time_zone(zone):
-        return value if local.tzinfo is None else local
-    return local.replace(tzinfo=ZoneInfo(zone))
-
-
 @router.post("/organizer/events", response_class=HTMLResponse)
 async def create_event(view: ViewDep) -> Response:
     if view.viewer is None:
@@ -138,7 +124,7 @@ async def create_event(view: ViewDep) -> Response:
     values = {name: form_text(form, name) for name in EVENT_FIELDS}
     body: dict[str, Any] = dict(values)
     for name in ("starts_at", "ends_at"):
-        body[name] = _moment(values[name], values["time_zone"]) if values[name] else None
+        body[name] = local_moment(values[name], values["time_zone"])
     try:
         data = EventCreate.model_validate(body)
     except ValidationError as exc:

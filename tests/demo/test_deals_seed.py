@@ -15,7 +15,17 @@ from app.config import Settings
 from app.demo.data import demo_email
 from app.demo.deals import DEALS
 from app.demo.seed import DEMO_PASSWORD, print_logins, seed_demo
-from app.models import Membership, Message, Negotiation, Offer, Order, PaymentMilestone, User
+from app.models import (
+    FlashClaim,
+    LivestreamQuoteRequest,
+    Membership,
+    Message,
+    Negotiation,
+    Offer,
+    Order,
+    PaymentMilestone,
+    User,
+)
 
 
 async def _negotiations_of(db: AsyncSession, slug: str) -> list[Negotiation]:
@@ -30,21 +40,43 @@ async def _negotiations_of(db: AsyncSession, slug: str) -> list[Negotiation]:
     ))
 
 
+async def _opened_by_shows(db: AsyncSession) -> set[int]:
+    """Negotiations the demo's live shows opened (app.demo.livestreams: a flash claim by a
+    buyer new to the supplier), apart from the deals' own."""
+    claims = select(FlashClaim.negotiation_id).where(FlashClaim.negotiation_created.is_(True))
+    asks = select(LivestreamQuoteRequest.negotiation_id).where(
+        LivestreamQuoteRequest.negotiation_created.is_(True))
+    return {n for n in await db.scalars(claims.union(asks)) if n is not None}
+
+
 async def test_seeding_twice_leaves_one_set_of_negotiations(
     settings: Settings, db: AsyncSession, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first = await seed_demo(settings)
     messages = await db.scalar(select(func.count()).select_from(Message))
+    from_shows = await _opened_by_shows(db)
     await db.rollback()
 
     second = await seed_demo(settings)
 
-    assert first.created["negotiations"] == len(DEALS)
+    # The summary counts every negotiation and order the demo made: the deals' and the
+    # ended show's (its claim opens one, whose offer is accepted into an order).
+    assert len(from_shows) == 1
+    assert first.created["negotiations"] == len(DEALS) + len(from_shows)
+    assert first.created["orders"] == 1 + len(from_shows)
     assert second.created["negotiations"] == 0
+    assert second.created["orders"] == 0
     assert second.already_present["negotiations"] == len(DEALS)
-    assert await db.scalar(select(func.count()).select_from(Negotiation)) == len(DEALS)
+    negotiations = set(await db.scalars(select(Negotiation.id)))
+    assert len(negotiations - from_shows) == len(DEALS)
+    assert from_shows <= negotiations
     assert await db.scalar(select(func.count()).select_from(Message)) == messages
-    assert await db.scalar(select(func.count()).select_from(Order)) == 1
+    deals_orders = select(func.count()).select_from(Order).where(
+        Order.negotiation_id.not_in(from_shows))
+    assert await db.scalar(deals_orders) == 1  # the deal with its deposit paid
+    shows_orders = select(func.count()).select_from(Order).where(
+        Order.negotiation_id.in_(from_shows))
+    assert await db.scalar(shows_orders) == 1  # the show's claim, accepted
     print_logins(second, "http://127.0.0.1:8000")
     assert f"sign in as {demo_email('levante-mar')} to see an open counter-offer" in (
         capsys.readouterr().out

@@ -31,6 +31,7 @@ from app.models import (
     BoothCertification,
     Event,
     Hall,
+    Livestream,
     MatchmakingParticipant,
     MatchmakingSession,
     Meeting,
@@ -68,6 +69,7 @@ async def row_counts(db: AsyncSession) -> dict[str, int]:
             select(func.count()).select_from(MatchmakingParticipant)),
         "meeting requests": await db.scalar(select(func.count()).select_from(MeetingRequest)),
         "meetings": await db.scalar(select(func.count()).select_from(Meeting)),
+        "livestreams": await db.scalar(select(func.count()).select_from(Livestream)),
     }
     await db.rollback()  # end the read, so the next look sees what was written since
     return {name: int(n or 0) for name, n in counts.items()}

@@ -6,6 +6,10 @@
 //   rt.addEventListener("statechange", (e) => pill.textContent = e.detail.state);
 //   await rt.join("negotiation:42", { onEvent, onPresence, onReset });
 //   await rt.publish("negotiation:42", "publish", { text: "Hello" });
+//   rt.send("livestream:5", "like", { count: 3 });   // an action without a reply
+//
+// Frames of a busy topic may come in one `batch` frame; each inside it reaches the page's
+// handlers as if it had come alone.
 
 /** @typedef {"connecting" | "open" | "reconnecting" | "closed"} ConnectionState */
 
@@ -232,6 +236,22 @@ export class RealtimeClient extends EventTarget {
     }
   }
 
+  /**
+   * Send an action that gets no reply (a livestream's `like`): fire and forget. Returns false,
+   * having sent nothing, unless the topic is joined on an open socket. The server's refusal, if
+   * any, arrives as a "servererror" event (its frame has no ref).
+   * @param {string} topic
+   * @param {string} type
+   * @param {Record<string, any>} [payload]
+   * @returns {boolean}
+   */
+  send(topic, type, payload = {}) {
+    const entry = this._topics.get(topic);
+    if (!this._ws || this.state !== "open" || !entry?.joined) return false;
+    this._ws.send(JSON.stringify({ type, topic, payload }));
+    return true;
+  }
+
   // --- connection control --------------------------------------------------------------------
 
   /**
@@ -413,6 +433,20 @@ export class RealtimeClient extends EventTarget {
     } catch {
       return; // the server only sends JSON; anything else is not for us
     }
+    if (frame.type === "batch") {
+      // Several frames of one topic sent together (busy rooms, docs/realtime.md "Batching"):
+      // each is handled exactly as if it had arrived alone, in order.
+      const inner = /** @type {{frames?: unknown}} */ (frame).frames;
+      for (const each of Array.isArray(inner) ? inner : []) {
+        if (each && typeof each === "object") this._onFrame(/** @type {Frame} */ (each));
+      }
+      return;
+    }
+    this._onFrame(frame);
+  }
+
+  /** @param {Frame} frame */
+  _onFrame(frame) {
     const payload = frame.payload ?? {};
     if (frame.ref != null && this._pending.has(frame.ref)) {
       const pending = this._pending.get(frame.ref);
