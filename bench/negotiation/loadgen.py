@@ -23,7 +23,6 @@ parser once joined).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import random
@@ -37,7 +36,7 @@ from typing import Any
 from bench.negotiation import wire
 from bench.ws.adapters import EnvelopeAdapter, EnvelopeSession
 from bench.ws.client import WSClient, close_all, keepalive_loop, open_client
-from bench.ws.loadgen import emit, raise_nofile_limit, run_bounded
+from bench.ws.loadgen import bounded_main, emit, raise_nofile_limit
 from bench.ws.stats import Sketch
 
 
@@ -265,10 +264,7 @@ async def serve() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--max-seconds", type=float, default=3600.0)
-    args = parser.parse_args(argv)
-    run_bounded(serve, args.max_seconds, "negotiation loadgen")
+    bounded_main(serve, "negotiation loadgen", argv)
 
 
 if __name__ == "__main__":

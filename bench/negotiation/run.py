@@ -49,7 +49,7 @@ from typing import Any
 from bench.catalog.run import BackendMeter, drain
 from bench.negotiation.results import ServerRun, StepResult, summary, table
 from bench.negotiation.seed import Pair, fresh_database, seed
-from bench.ws.harness import run_harness
+from bench.ws.harness import names_from, run_harness
 from bench.ws.private_redis import PrivateRedis, redis_for_bench
 from bench.ws.procs import (
     CpuMeter,
@@ -271,7 +271,9 @@ async def bench_server(
     return run
 
 
-def conditions(opts: argparse.Namespace, url: str) -> dict[str, Any]:
+def conditions(url: str, workers: int | None = None) -> dict[str, Any]:
+    """The machine and versions (bench.ws.run), PostgreSQL's version, the commit and how many
+    tracked files had uncommitted changes (results of a working tree say so)."""
     found = machine_conditions()
     for package in ("sqlalchemy", "asyncpg", "fastapi"):
         found["packages"][package] = metadata.version(package)
@@ -283,10 +285,15 @@ def conditions(opts: argparse.Namespace, url: str) -> dict[str, Any]:
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,  # noqa: S607
             check=False,
         ).stdout.strip()
+        found["uncommitted_files"] = len(subprocess.run(  # noqa: S603 - fixed argv
+            ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+            capture_output=True, text=True, check=False,
+        ).stdout.splitlines())
     except OSError:
         pass
     found["database"] = url.split("@")[-1]
-    found["workers"] = opts.workers
+    if workers is not None:
+        found["workers"] = workers
     return found
 
 
@@ -295,7 +302,7 @@ async def main_async(opts: argparse.Namespace) -> int:
     logs = out.parent / (out.stem + "-logs")
     logs.mkdir(parents=True, exist_ok=True)
     document: dict[str, Any] = {
-        "conditions": conditions(opts, opts.database_url),
+        "conditions": conditions(opts.database_url, opts.workers),
         "options": {**vars(opts), "out": str(out)}, "runs": [], "summary": {},
     }
     print(f"conditions: {json.dumps(document['conditions'])}", flush=True)
@@ -338,17 +345,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
-    def names(text: str) -> list[str]:
-        found = [n.strip() for n in text.split(",") if n.strip()]
-        unknown = [n for n in found if n not in LABELS]
-        if unknown:
-            raise argparse.ArgumentTypeError(f"unknown servers {unknown}; known: {list(LABELS)}")
-        return found
-
     def rates(text: str) -> list[float]:
         return [float(r) for r in text.split(",") if r.strip()]
 
-    parser.add_argument("--servers", type=names, default=["ceiling", "tradehall"])
+    parser.add_argument("--servers", type=names_from(LABELS), default=["ceiling", "tradehall"])
     parser.add_argument("--pairs", type=int, default=200, help="concurrent negotiations")
     parser.add_argument("--suppliers", type=int, default=None,
                         help="supplier orgs (default: one per negotiation)")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import NoReturn
 
 from bench.ws.loadgen import raise_nofile_limit, run_fast
@@ -40,3 +41,16 @@ def run_harness(main_async: Callable[[], Awaitable[int]]) -> NoReturn:
         if killed:
             print(f"killed leftover process groups: {killed}", file=sys.stderr)
     sys.exit(code)
+
+
+def names_from(known: Collection[str]) -> Callable[[str], list[str]]:
+    """An argparse `type` for a comma-separated list of names out of `known` (servers)."""
+
+    def names(text: str) -> list[str]:
+        found = [n.strip() for n in text.split(",") if n.strip()]
+        unknown = [n for n in found if n not in known]
+        if unknown:
+            raise argparse.ArgumentTypeError(f"unknown servers {unknown}; known: {list(known)}")
+        return found
+
+    return names

@@ -54,6 +54,14 @@ def run_bounded(serve: Callable[[], Awaitable[None]], max_seconds: float, name: 
         pass
 
 
+def bounded_main(serve: Callable[[], Awaitable[None]], name: str, argv: list[str] | None) -> None:
+    """The entry point of a load generator configured over stdin: `--max-seconds` only."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__)
+    parser.add_argument("--max-seconds", type=float, default=3600.0)
+    args = parser.parse_args(argv)
+    run_bounded(serve, args.max_seconds, name)
+
+
 @dataclass
 class StepData:
     first_ns: int

@@ -10,32 +10,21 @@ sent reached the other side and came back to the sender, with no error.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from app import PROJECT_ROOT
-from tests.databases import is_postgres, sqlite_url
-
-
-def _database_url(tmp_path: Path) -> str:
-    server = os.environ.get("TRADEHALL_TEST_DATABASE_URL")
-    if server and is_postgres(server):
-        name = f"tradehall_bench_negotiation_{uuid.uuid4().hex[:8]}"
-        return make_url(server).set(database=name).render_as_string(hide_password=False)
-    return sqlite_url(tmp_path, "bench.db")
+from tests.bench import throwaway_database_url
 
 
 def test_every_message_reaches_the_other_side(tmp_path: Path) -> None:
     out = tmp_path / "negotiation.json"
+    database_url = throwaway_database_url(tmp_path, "tradehall_bench_negotiation")
     completed = subprocess.run(  # noqa: S603 - our own module, fixed arguments
         [sys.executable, "-m", "bench.negotiation.run", "--pairs", "2", "--seconds", "2",
          "--warmup-seconds", "0", "--ladder", "", "--drain-seconds", "10",
-         "--idle-wait-seconds", "10", "--database-url", _database_url(tmp_path),
+         "--idle-wait-seconds", "10", "--database-url", database_url,
          "--out", str(out)],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180, check=False,
     )
