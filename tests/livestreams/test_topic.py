@@ -379,6 +379,7 @@ async def test_two_nodes_share_the_rooms_chat_and_count_its_viewers_together(
         await on_b.settled()
         await driver(node_a).tick()
         await driver(node_b).tick()
+        await driver(node_a).tick()  # A wrote its 4 before B's 6: it reads the sum now
         # Each node tells its own sockets; both know the total and the audience.
         for v in (on_a, on_b):
             await v.recv_until(event("stats", lambda d: d == {"viewers": 2, "likes": 10}))

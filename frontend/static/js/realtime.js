@@ -10,6 +10,11 @@
 //
 // Frames of a busy topic may come in one `batch` frame; each inside it reaches the page's
 // handlers as if it had come alone.
+//
+// Several modules of one page may join the same topic (the page's own script and the
+// notifications in every page's header both listen to `user:{id}`): the socket joins it once,
+// and each listener gets every event after the seq it asked for (its `lastSeq`, or from now).
+// `leave(topic, handlers)` removes one listener; the socket leaves with the last one.
 
 /** @typedef {"connecting" | "open" | "reconnecting" | "closed"} ConnectionState */
 
@@ -87,14 +92,24 @@ function defaultUrl() {
 }
 
 /**
- * @typedef {object} TopicEntry
+ * @typedef {object} Listener  one `join` of a topic by a module of the page
  * @property {JoinOptions} handlers
+ * @property {number | null} since        the highest seq this listener has (durable topics)
+ * @property {boolean} attached           its `since` is settled against the membership's
+ * @property {{resolve: (p: any) => void, reject: (e: RealtimeError) => void} | null} firstJoin
+ */
+
+/**
+ * @typedef {object} TopicEntry  the socket's membership of a topic, shared by its listeners
+ * @property {Listener[]} listeners
  * @property {number | null} lastSeq      highest seq processed (durable topics), sent on rejoin
  * @property {number} replayUntil         seqs up to this one are replays of the current join
+ * @property {boolean} durable            the last `joined` said so (it carried a last_seq)
+ * @property {boolean} joining            a join is in flight on the current socket
  * @property {boolean} joined             joined on the current socket
+ * @property {Record<string, any> | null} joinedPayload  the last `joined`, for late listeners
  * @property {Map<number, Member>} members
  * @property {Array<{resolve: () => void, reject: (e: RealtimeError) => void}>} waiters
- * @property {{resolve: (p: any) => void, reject: (e: RealtimeError) => void} | null} firstJoin
  */
 
 /**
@@ -150,35 +165,55 @@ export class RealtimeClient extends EventTarget {
 
   /**
    * Join a topic; it is re-joined (with its last seq) after every reconnect until `leave`.
+   * Joining a topic the page already joined adds a listener to the same membership.
    * @param {string} topic
    * @param {JoinOptions} [handlers]
    * @returns {Promise<Record<string, any>>} the first `joined` payload
    */
   join(topic, handlers = {}) {
-    if (this._topics.has(topic)) {
-      return Promise.reject(new RealtimeError("already_joined", `Already joined ${topic}.`));
-    }
     if (this._stopped) {
       return Promise.reject(new RealtimeError("closed", "The connection was closed."));
     }
     return new Promise((resolve, reject) => {
-      /** @type {TopicEntry} */
-      const entry = {
-        handlers, lastSeq: handlers.lastSeq ?? null, replayUntil: 0, joined: false, members: new Map(),
-        waiters: [], firstJoin: { resolve, reject },
+      /** @type {Listener} */
+      const listener = {
+        handlers, since: handlers.lastSeq ?? null, attached: false, firstJoin: { resolve, reject },
       };
-      this._topics.set(topic, entry);
-      if (this.state === "open") this._sendJoin(topic, entry);
+      let entry = this._topics.get(topic);
+      if (!entry) {
+        entry = {
+          listeners: [], lastSeq: null, replayUntil: 0, durable: false, joining: false,
+          joined: false, joinedPayload: null, members: new Map(), waiters: [],
+        };
+        this._topics.set(topic, entry);
+      }
+      entry.listeners.push(listener);
+      if (entry.joined) {
+        // Settled after the caller has its promise, as a first join would be.
+        const joined = entry;
+        queueMicrotask(() => this._attachLate(topic, joined, listener));
+      } else if (!entry.joining && listener.since !== null) {
+        // The join is not sent yet: ask it to replay from the oldest seq any listener has.
+        entry.lastSeq = entry.lastSeq === null ? listener.since : Math.min(entry.lastSeq, listener.since);
+      }
+      if (this.state === "open" && !entry.joined && !entry.joining) this._sendJoin(topic, entry);
     });
   }
 
   /**
+   * Stop listening: with `handlers` (the object given to `join`), only that listener; the
+   * socket leaves the topic when no listener is left, or at once without `handlers`.
    * @param {string} topic
+   * @param {JoinOptions} [handlers]
    * @returns {Promise<void>}
    */
-  async leave(topic) {
+  async leave(topic, handlers) {
     const entry = this._topics.get(topic);
     if (!entry) return;
+    if (handlers) {
+      entry.listeners = entry.listeners.filter((l) => l.handlers !== handlers);
+      if (entry.listeners.length) return;
+    }
     this._topics.delete(topic);
     this._rejectWaiters(entry, new RealtimeError("not_joined", `Left ${topic}.`));
     if (entry.joined && this.state === "open") {
@@ -280,7 +315,9 @@ export class RealtimeClient extends EventTarget {
     if (this._ws) this._lost(1000, "closed by the page");
     this._setState("closed");
     for (const entry of this._topics.values()) {
-      entry.firstJoin?.reject(new RealtimeError("closed", "The connection was closed."));
+      for (const listener of entry.listeners) {
+        listener.firstJoin?.reject(new RealtimeError("closed", "The connection was closed."));
+      }
       this._rejectWaiters(entry, new RealtimeError("closed", "The connection was closed."));
     }
     this._topics.clear();
@@ -336,6 +373,7 @@ export class RealtimeClient extends EventTarget {
     }
     for (const entry of this._topics.values()) {
       entry.joined = false;
+      entry.joining = false;
       // Presence was only true while we were there; the next `joined` says who is back.
       entry.members.clear();
     }
@@ -470,9 +508,7 @@ export class RealtimeClient extends EventTarget {
     if (frame.type === "event") this._onEvent(frame.topic, entry, payload);
     else if (frame.type === "presence") this._onPresence(entry, payload);
     // A `joined` whose request already timed out: the server did join us, so take it.
-    else if (frame.type === "joined" && !entry.joined) {
-      this._onJoined(frame.topic, entry, payload, entry.firstJoin === null);
-    }
+    else if (frame.type === "joined" && !entry.joined) this._onJoined(frame.topic, entry, payload);
   }
 
   /**
@@ -489,7 +525,15 @@ export class RealtimeClient extends EventTarget {
       entry.lastSeq = seq;
     }
     const replayed = typeof seq === "number" && seq <= entry.replayUntil;
-    safely(() => entry.handlers.onEvent?.(/** @type {any} */ (payload), { topic, replayed }));
+    for (const listener of [...entry.listeners]) {
+      if (!listener.attached) continue;
+      if (typeof seq === "number") {
+        // A listener that joined later may already have this one (it loaded it over REST).
+        if (listener.since !== null && seq <= listener.since) continue;
+        listener.since = seq;
+      }
+      safely(() => listener.handlers.onEvent?.(/** @type {any} */ (payload), { topic, replayed }));
+    }
   }
 
   /**
@@ -501,7 +545,10 @@ export class RealtimeClient extends EventTarget {
     const leaves = Array.isArray(payload.leaves) ? payload.leaves : [];
     for (const member of leaves) entry.members.delete(member.user_id);
     for (const member of joins) entry.members.set(member.user_id, member);
-    safely(() => entry.handlers.onPresence?.([...entry.members.values()], { joins, leaves }));
+    const members = [...entry.members.values()];
+    for (const listener of [...entry.listeners]) {
+      if (listener.attached) safely(() => listener.handlers.onPresence?.(members, { joins, leaves }));
+    }
   }
 
   /**
@@ -509,10 +556,9 @@ export class RealtimeClient extends EventTarget {
    * @param {TopicEntry} entry
    */
   _sendJoin(topic, entry) {
-    const rejoin = entry.firstJoin === null;
     const payload = entry.lastSeq !== null ? { last_seq: entry.lastSeq } : {};
-    const onJoined = (/** @type {Frame} */ frame) =>
-      this._onJoined(topic, entry, frame.payload ?? {}, rejoin);
+    const onJoined = (/** @type {Frame} */ frame) => this._onJoined(topic, entry, frame.payload ?? {});
+    entry.joining = true;
     this._request({ type: "join", topic, payload }, onJoined)
       .catch((error) => this._onJoinFailed(topic, entry, error));
   }
@@ -521,25 +567,79 @@ export class RealtimeClient extends EventTarget {
    * @param {string} topic
    * @param {TopicEntry} entry
    * @param {Record<string, any>} payload
-   * @param {boolean} rejoin
    */
-  _onJoined(topic, entry, payload, rejoin) {
+  _onJoined(topic, entry, payload) {
     if (this._topics.get(topic) !== entry) return; // left while the join was in flight
     entry.joined = true;
-    if (typeof payload.last_seq === "number") {
+    entry.joining = false;
+    entry.joinedPayload = payload;
+    entry.durable = typeof payload.last_seq === "number";
+    if (entry.durable) {
       // Durable: events after replay_from follow, replayed up to last_seq, then live.
       entry.replayUntil = payload.last_seq;
       entry.lastSeq = payload.replay_from;
-      if (payload.reset) safely(() => entry.handlers.onReset?.(payload));
     }
     const present = Array.isArray(payload.presence) ? payload.presence : [];
     entry.members = new Map(present.map((m) => [m.user_id, m]));
-    safely(() => entry.handlers.onPresence?.([...entry.members.values()],
-      { joins: present, leaves: [] }));
-    safely(() => entry.handlers.onJoined?.(payload, { rejoin }));
-    entry.firstJoin?.resolve(payload);
-    entry.firstJoin = null;
+    for (const listener of [...entry.listeners]) {
+      const rejoin = listener.attached;
+      if (entry.durable && payload.reset && (rejoin || listener.since !== null)) {
+        listener.attached = true;
+        listener.since = entry.lastSeq;
+        safely(() => listener.handlers.onReset?.(payload));
+      } else if (!rejoin) {
+        this._settle(entry, listener, payload);
+      }
+      this._greet(entry, listener, payload, rejoin);
+    }
     for (const waiter of entry.waiters.splice(0)) waiter.resolve();
+  }
+
+  /**
+   * A listener added after its topic was joined: it starts from where the membership is.
+   * @param {string} topic
+   * @param {TopicEntry} entry
+   * @param {Listener} listener
+   */
+  _attachLate(topic, entry, listener) {
+    if (this._topics.get(topic) !== entry || !entry.listeners.includes(listener)) return;
+    if (listener.attached || !entry.joined || !entry.joinedPayload) return; // _onJoined did it
+    this._settle(entry, listener, entry.joinedPayload);
+    this._greet(entry, listener, entry.joinedPayload, false);
+  }
+
+  /**
+   * Settle a new listener's position: from now when it asked for none; its own seq when the
+   * membership replays from there or before; else it missed events the socket already had,
+   * and reloads them over REST as after a reset.
+   * @param {TopicEntry} entry
+   * @param {Listener} listener
+   * @param {Record<string, any>} payload
+   */
+  _settle(entry, listener, payload) {
+    listener.attached = true;
+    if (!entry.durable || entry.lastSeq === null) return;
+    if (listener.since === null) {
+      listener.since = Math.max(entry.lastSeq, entry.replayUntil);
+    } else if (listener.since < entry.lastSeq) {
+      listener.since = entry.lastSeq;
+      const reset = { ...payload, reset: true, replay_from: entry.lastSeq };
+      safely(() => listener.handlers.onReset?.(reset));
+    }
+  }
+
+  /**
+   * @param {TopicEntry} entry
+   * @param {Listener} listener
+   * @param {Record<string, any>} payload
+   * @param {boolean} rejoin
+   */
+  _greet(entry, listener, payload, rejoin) {
+    const members = [...entry.members.values()];
+    safely(() => listener.handlers.onPresence?.(members, { joins: members, leaves: [] }));
+    safely(() => listener.handlers.onJoined?.(payload, { rejoin }));
+    listener.firstJoin?.resolve(payload);
+    listener.firstJoin = null;
   }
 
   /**
@@ -549,12 +649,14 @@ export class RealtimeClient extends EventTarget {
    */
   _onJoinFailed(topic, entry, error) {
     if (!(error instanceof RealtimeError) || this._topics.get(topic) !== entry) return;
+    entry.joining = false;
     // Lost connection or timeout: the next open re-joins. A broker hiccup: try again shortly.
     // already_joined: a retried join raced a late `joined`, which is handled on arrival.
     if (error.code === "disconnected" || error.code === "already_joined") return;
     if (error.code === "timeout" || error.code === "realtime_unavailable") {
       setTimeout(() => {
-        if (this._topics.get(topic) === entry && !entry.joined && this.state === "open") {
+        if (this._topics.get(topic) === entry && !entry.joined && !entry.joining
+            && this.state === "open") {
           this._sendJoin(topic, entry);
         }
       }, this.minBackoffMs * (1 + Math.random()));
@@ -563,8 +665,10 @@ export class RealtimeClient extends EventTarget {
     // Refused (topic_not_found, forbidden...): the page decides what to tell the person.
     this._topics.delete(topic);
     this._rejectWaiters(entry, error);
-    if (entry.firstJoin) entry.firstJoin.reject(error);
-    else safely(() => entry.handlers.onError?.(error));
+    for (const listener of entry.listeners) {
+      if (listener.firstJoin) listener.firstJoin.reject(error);
+      else safely(() => listener.handlers.onError?.(error));
+    }
   }
 
   /**
