@@ -23,7 +23,7 @@ from app.accounts.principal import Principal
 from app.banking import service as banking
 from app.banking.schemas import BankDetailsUpdate
 from app.demo.data import SUPPLIERS, OrganizationSeed, demo_email
-from app.models import AuthToken, Negotiation, Offer, Order, Product
+from app.models import AuthToken, Offer, Order, Product
 from app.models.base import utcnow
 from app.negotiations import offers
 from app.negotiations import repository as negotiations_repository
@@ -193,13 +193,15 @@ def _offer(deal: DealSeed, product: Product, price: Decimal, notes: str) -> Offe
     )
 
 
-async def _count_present(ctx: SeedContext, negotiation: Negotiation) -> None:
+async def count_present(ctx: SeedContext, negotiation_id: int) -> None:
+    """A negotiation an earlier run made, with its offers and orders, as already present
+    (also for the live shows' seed, app.demo.livestreams)."""
     ctx.count(NEGOTIATIONS, created=False)
     held_offers = await ctx.session.scalar(
-        select(func.count(Offer.id)).where(Offer.negotiation_id == negotiation.id)
+        select(func.count(Offer.id)).where(Offer.negotiation_id == negotiation_id)
     )
     held_orders = await ctx.session.scalar(
-        select(func.count(Order.id)).where(Order.negotiation_id == negotiation.id)
+        select(func.count(Order.id)).where(Order.negotiation_id == negotiation_id)
     )
     ctx.summary.already_present[OFFERS] += int(held_offers or 0)
     ctx.summary.already_present[ORDERS] += int(held_orders or 0)
@@ -259,7 +261,7 @@ async def seed_negotiations(ctx: SeedContext) -> None:
             product.id,
         )
         if negotiation is not None:
-            await _count_present(ctx, negotiation)
+            await count_present(ctx, negotiation.id)
             continue
         await _play(ctx, deal, product, buyer, supplier)
     ctx.summary.tour.append(_tour())

@@ -9,7 +9,8 @@ them, a second at a time: the like and viewer counters (written here with the ro
 repository calls), and the shows' start and end times, which the services stamp with the
 seed's clock and the seed then moves back to the show's schedule so the pages read like a
 day at the fair. A show is found by its natural key (booth × title); one that exists is left
-exactly as it is.
+exactly as it is (the negotiations it opened, with their offers and orders, are reported as
+present).
 
 The playback URLs are placeholders on an example domain (nothing is fetched, by the server
 or the seed): the room says that this browser cannot play them and links them, which is what
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from app.demo.data import demo_email
-from app.demo.deals import NEGOTIATIONS, OFFERS, ORDERS, _principal
+from app.demo.deals import NEGOTIATIONS, OFFERS, ORDERS, _principal, count_present
 from app.livestreams import chat, flash, followers, pins, quotes, service
 from app.livestreams import room_repository as counters
 from app.livestreams.sales_schemas import (
@@ -37,7 +38,7 @@ from app.livestreams.sales_schemas import (
     QuoteRequestCreate,
 )
 from app.livestreams.schemas import LivestreamCreate
-from app.models import Booth, Livestream, Product
+from app.models import Booth, FlashClaim, Livestream, LivestreamQuoteRequest, Product
 from app.models.base import utcnow
 from app.negotiations import offers
 from app.negotiations import service as negotiations
@@ -141,6 +142,8 @@ async def seed_livestreams(ctx: SeedContext) -> None:
                                         Livestream.title == seed.title).limit(1))
         if existing is not None:
             ctx.count(LIVESTREAMS, created=False)
+            for negotiation_id in await _opened_by(ctx, existing):
+                await count_present(ctx, negotiation_id)
             continue
         await _play(ctx, seed, host, booth_id, products, _start_of(seed, zone))
         ctx.count(LIVESTREAMS, created=True)
@@ -159,6 +162,17 @@ async def _products(ctx: SeedContext, supplier_id: int, shown: str) -> list[Prod
         .order_by(Product.id).limit(50)))
     first = [p for p in current if p.name == shown] or current[:1]
     return first + [p for p in current if p not in first][:2]
+
+
+async def _opened_by(ctx: SeedContext, livestream_id: int) -> set[int]:
+    """The negotiations the show's quote requests and claims opened. Those they reused are
+    the deals' (app.demo.deals counts them there)."""
+    claims = select(FlashClaim.negotiation_id).where(
+        FlashClaim.livestream_id == livestream_id, FlashClaim.negotiation_created.is_(True))
+    asks = select(LivestreamQuoteRequest.negotiation_id).where(
+        LivestreamQuoteRequest.livestream_id == livestream_id,
+        LivestreamQuoteRequest.negotiation_created.is_(True))
+    return {n for n in await ctx.session.scalars(claims.union(asks)) if n is not None}
 
 
 def _start_of(seed: ShowSeed, zone: ZoneInfo) -> datetime:
