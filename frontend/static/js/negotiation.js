@@ -56,12 +56,19 @@ function start(root) {
 
   const rt = getClient();
 
+  /** Joined on the current socket: "Live" means the room's events reach this page, which an
+   * open socket alone does not promise (the join may still be on its way). */
+  let joined = false;
   function renderState() {
-    const key = `state${rt.state[0].toUpperCase()}${rt.state.slice(1)}`;
-    stateLine.textContent = t[key] ?? rt.state;
-    stateLine.dataset.state = rt.state;
+    const state = rt.state === "open" && !joined ? "connecting" : rt.state;
+    const key = `state${state[0].toUpperCase()}${state.slice(1)}`;
+    stateLine.textContent = t[key] ?? state;
+    stateLine.dataset.state = state;
   }
-  rt.addEventListener("statechange", renderState);
+  rt.addEventListener("statechange", () => {
+    if (rt.state !== "open") joined = false;
+    renderState();
+  });
   renderState();
 
   /** The highest message seq shown. */
@@ -255,6 +262,8 @@ function start(root) {
       location.reload();
     },
     onJoined() {
+      joined = true;
+      renderState();
       markRead();
     },
   }).catch(() => renderState());
