@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.outbox import service as outbox
-from app.realtime.topics import emit
+from app.realtime.topics import emit_to_many
 
 
 async def notify_users(
@@ -22,10 +22,11 @@ async def notify_users(
     email: tuple[str, str] | None = None,
 ) -> None:
     """``contacts``: (user id, email address); ``email``: (subject, body), or None for a
-    live notification only."""
-    for user_id, address in contacts:
-        await emit(session, topic=f"user:{user_id}", event="notification", data=payload,
-                   durable=True)
-        if email is not None:
-            subject, body = email
+    live notification only. The notifications are written together, whatever their number
+    (a show's followers may be thousands)."""
+    await emit_to_many(session, topics=[f"user:{user_id}" for user_id, _ in contacts],
+                       event="notification", data=payload)
+    if email is not None:
+        subject, body = email
+        for _, address in contacts:
             await outbox.queue_email(session, to=address, subject=subject, body=body)

@@ -6,6 +6,7 @@ or acknowledged; a client that rejoins with ``last_seq`` is replayed from here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.dialect_insert import insert_for
 from app.models import TopicEvent, TopicSequence
+from app.models.base import utcnow
+
+# Topics per statement when one event goes to many topics: 500 rows bind at most 3,500
+# values, far below the bound-parameter limits of SQLite and asyncpg (32,766 / 32,767).
+MANY_TOPICS_PER_STATEMENT = 500
 
 
 async def find_by_client_msg_id(
@@ -78,6 +84,46 @@ async def append(
     session.add(stored)
     await session.flush()
     return stored, True
+
+
+async def _next_seqs(session: AsyncSession, topics: list[str]) -> dict[str, int]:
+    """The next seq of each topic, in one upsert. Rows are locked in the order given, so
+    callers pass topics sorted: two such calls then wait for each other, never deadlock."""
+    insert = insert_for(session)
+    stmt = insert(TopicSequence).values([{"topic": t, "last_seq": 1} for t in topics])
+    rows = await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[TopicSequence.topic],
+            set_={"last_seq": TopicSequence.last_seq + 1},
+        ).returning(TopicSequence.topic, TopicSequence.last_seq)
+    )
+    return {str(topic): int(seq) for topic, seq in rows}
+
+
+async def append_to_many(
+    session: AsyncSession, topics: Collection[str], event: str, payload: dict[str, Any]
+) -> dict[str, int]:
+    """Store one event on each of many topics (one notification for each follower of a
+    show); returns each topic's new seq.
+
+    Two statements per ``MANY_TOPICS_PER_STATEMENT`` topics, not two per topic: a show with
+    thousands of followers starts in one short transaction, and the sequence rows it locks
+    are held for milliseconds, not seconds. No client_msg_id: these are the server's own.
+    """
+    ordered = sorted(set(topics))
+    seqs: dict[str, int] = {}
+    now = utcnow()
+    insert = insert_for(session)
+    for start in range(0, len(ordered), MANY_TOPICS_PER_STATEMENT):
+        chunk = ordered[start:start + MANY_TOPICS_PER_STATEMENT]
+        chunk_seqs = await _next_seqs(session, chunk)
+        await session.execute(insert(TopicEvent).values([
+            {"topic": topic, "seq": chunk_seqs[topic], "event": event, "payload": payload,
+             "sender_user_id": None, "client_msg_id": None, "created_at": now}
+            for topic in chunk
+        ]))
+        seqs.update(chunk_seqs)
+    return seqs
 
 
 async def history(

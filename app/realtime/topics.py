@@ -6,7 +6,7 @@ transport stays free of domain knowledge.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,18 @@ async def emit(
     if created:  # a deduplicated retry was published the first time already
         pending.append(PendingEvent(topic, event, data, stored.seq))
     return stored.seq
+
+
+async def emit_to_many(
+    session: AsyncSession, *, topics: Collection[str], event: str, data: dict[str, Any]
+) -> None:
+    """Record one durable event on each of many topics (a notification to many users) in a
+    few statements (``topic_log.append_to_many``); published after commit like ``emit``."""
+    if not topics:
+        return
+    pending: list[PendingEvent] = session.info.setdefault(PENDING_EVENTS_KEY, [])
+    seqs = await topic_log.append_to_many(session, topics, event, data)
+    pending.extend(PendingEvent(topic, event, data, seq) for topic, seq in seqs.items())
 
 
 JoinAuthorizer = Callable[[AsyncSession, Principal, str], Awaitable[None]]

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from app.models import LivestreamFollower
 from tests.factories import apply_for_booth, count_rows, open_expo, register
 from tests.livestreams.helpers import API, EventLog, insert_show, live_show_setup, start_show
+from tests.negotiations.test_send_cost import statements, verbs
 
 
 async def test_followers_are_notified_when_the_show_starts(
@@ -61,3 +62,30 @@ async def test_unfollowing_a_show_not_followed_changes_nothing(
     response = await client.delete(f"{API}/livestreams/{s.show_id}/follow",
                                    headers=s.buyer.headers)
     assert response.status_code == 204
+
+
+async def _start_statements(
+    client: httpx.AsyncClient, app: FastAPI, followers: int
+) -> list[str]:
+    """What starting a show with this many followers costs the database, by statement."""
+    s = await live_show_setup(client, live=False)
+    for _ in range(followers):
+        fan = await register(client, kind="buyer")
+        response = await client.put(f"{API}/livestreams/{s.show_id}/follow",
+                                    headers=fan.headers)
+        assert response.status_code == 204
+    with statements(app.state.engine) as seen, EventLog(app) as log:
+        await start_show(client, s.host, s.show_id)
+    assert len([e for e in log.events if e.topic.startswith("user:")]) == followers
+    # Only the topic log's statements: the app's background drivers share the engine.
+    return [v for v in verbs(seen) if "topic_" in v]
+
+
+async def test_starting_costs_the_same_with_one_follower_or_many(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """The followers' notifications are written together: a show with thousands of followers
+    starts as fast as one with a single follower (docs/benchmarks.md, "Starting a show")."""
+    one = await _start_statements(client, app, 1)
+    many = await _start_statements(client, app, 12)
+    assert one == many == ["INSERT topic_sequences", "INSERT topic_events"]

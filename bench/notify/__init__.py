@@ -1,0 +1,1 @@
+"""Telling many people at once: a show's start notifying its followers (bench/notify/run.py)."""
