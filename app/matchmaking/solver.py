@@ -90,19 +90,23 @@ class ProcessSolver:
         finally:
             self._listeners.pop(key, None)
 
-    def close(self) -> None:
+    def close(self, *, wait_for_relay: bool = False) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._queue.put(None)
+        if wait_for_relay:
+            # At exit: let the relay take the sentinel and end before multiprocessing's own
+            # exit hooks close the queue's pipe under it (which printed a half traceback of
+            # "Exception in thread solver-progress" as the interpreter went down).
+            self._reader.join(timeout=5)
 
 
 _shared: ProcessSolver | None = None
 _lock = threading.Lock()
 
 
-@atexit.register
 def _close_shared() -> None:
     if _shared is not None:
-        _shared.close()
+        _shared.close(wait_for_relay=True)
 
 
 def process_solver() -> ProcessSolver:
@@ -110,9 +114,14 @@ def process_solver() -> ProcessSolver:
     global _shared  # one worker per server process, shared by its apps
     with _lock:
         if _shared is None or _shared.broken:
+            first = _shared is None
             if _shared is not None:
                 _shared.close()
             _shared = ProcessSolver()
+            if first:
+                # Registered once the first queue exists, hence after multiprocessing's own
+                # exit hook: atexit runs hooks last-in first-out, so this one runs first.
+                atexit.register(_close_shared)
         return _shared
 
 
