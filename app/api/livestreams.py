@@ -69,15 +69,16 @@ async def list_booth_livestreams(
 
 
 @router.get("/events/{event_id}/livestreams",
-            responses=error_responses(404, described={404: "event_not_found"}))
+            responses=error_responses(404, 422, described={
+                404: "event_not_found", 422: "invalid_cursor or validation_error",
+            }))
 async def event_schedule(
-    event_id: Id, viewer: OptionalPrincipal, session: SessionDep, when: When = "all",
-    limit: Annotated[int, Query(ge=1, le=livestreams.SCHEDULE_MAX)] = livestreams.SCHEDULE_MAX,
+    event_id: Id, viewer: OptionalPrincipal, session: SessionDep, page: PageDep,
+    when: When = "all",
 ) -> Page[LivestreamRead]:
     """The event's schedule: live shows first, then upcoming ones by scheduled start, then
-    ended ones (one page: ``next_cursor`` is always null)."""
-    items = await livestreams.schedule(session, viewer, event_id, when, limit=limit)
-    return Page(items=items, next_cursor=None)
+    ended ones; ``next_cursor`` leads to the next page (null on the last one)."""
+    return await livestreams.schedule(session, viewer, event_id, when, page.limit, page.cursor)
 
 
 @router.get("/livestreams/{livestream_id}", responses=_SEEN)
@@ -240,13 +241,18 @@ async def unmute_user(
     await moderation.unmute(session, principal, livestream_id, user_id)
 
 
-@router.get("/livestreams/{livestream_id}/mutes", responses=_MODERATE)
+@router.get("/livestreams/{livestream_id}/mutes", responses=error_responses(
+    401, 403, 404, 422, described={
+        403: "livestream_moderator_required", 404: "livestream_not_found",
+        422: "invalid_cursor or validation_error",
+    }))
 async def list_mutes(
-    livestream_id: Id, principal: CurrentPrincipal, session: SessionDep
+    livestream_id: Id, principal: CurrentPrincipal, session: SessionDep, page: PageDep
 ) -> Page[MuteRead]:
-    """The mutes still running, soonest to end first (one page)."""
-    items = await moderation.list_mutes(session, principal, livestream_id)
-    return Page(items=items, next_cursor=None)
+    """The mutes still running, soonest to end first; ``next_cursor`` leads to the next page
+    (null on the last one)."""
+    return await moderation.list_mutes(session, principal, livestream_id, page.limit,
+                                       page.cursor)
 
 
 @router.put("/livestreams/{livestream_id}/slow-mode", responses=_MODERATE)

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.principal import Principal
-from app.livestreams import access, repository
+from app.kit.pagination import Page
+from app.livestreams import access, cursors, repository
 from app.livestreams.broadcast import audit_action, publish
 from app.livestreams.errors import CannotMuteModerator, ChatMessageNotFound, UnknownUser
 from app.livestreams.schemas import MuteRead, SettingsRead
@@ -76,14 +77,22 @@ async def unmute(
 
 
 async def list_mutes(
-    session: AsyncSession, moderator: Principal, livestream_id: int,
-    now: datetime | None = None,
-) -> list[MuteRead]:
-    """The mutes still running, soonest to end first."""
+    session: AsyncSession, moderator: Principal, livestream_id: int, limit: int,
+    cursor: str | None, now: datetime | None = None,
+) -> Page[MuteRead]:
+    """The mutes still running, soonest to end first, ``limit`` a page; the cursor holds the
+    last shown mute's (until, user_id)."""
     seen = await access.moderated(session, moderator, livestream_id)
-    rows = await repository.active_mutes(session, seen.livestream.id, now or utcnow())
-    return [MuteRead(user_id=m.user_id, name=name, until=m.until, muted_by_id=m.muted_by_id)
-            for m, name in rows]
+    rows = await repository.active_mutes(session, seen.livestream.id, now or utcnow(), limit,
+                                         cursors.moment_key(cursor))
+    shown, next_cursor = cursors.split(
+        rows, limit, lambda last: cursors.moment_cursor(last[0].until, last[0].user_id)
+    )
+    return Page(
+        items=[MuteRead(user_id=m.user_id, name=name, until=m.until, muted_by_id=m.muted_by_id)
+               for m, name in shown],
+        next_cursor=next_cursor,
+    )
 
 
 async def set_slow_mode(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.dialect_insert import insert_for
@@ -58,13 +58,19 @@ async def list_for_booth(
     return list(await session.scalars(query.limit(limit + 1)))
 
 
+# The schedule's order: live shows, then scheduled ones, then ended ones.
+SCHEDULE_RANKS: dict[str, int] = {"live": 0, "scheduled": 1, "ended": 2}
+
+
 async def schedule(
     session: AsyncSession, event_id: int, statuses: Collection[str], *,
     own_supplier_id: int | None, every_booth: bool, limit: int,
+    after: tuple[int, datetime, int] | None = None,
 ) -> list[Livestream]:
-    """An event's shows in the given statuses: live first, then upcoming, then ended, each
-    by scheduled start. Shows of booths that are not approved only with ``every_booth`` or
-    for ``own_supplier_id``."""
+    """Up to ``limit + 1`` of an event's shows in the given statuses: live first, then
+    upcoming, then ended, each by scheduled start; keyset on (rank, scheduled_start, id)
+    after ``after``. Shows of booths that are not approved only with ``every_booth`` or for
+    ``own_supplier_id``."""
     query = select(Livestream).where(
         Livestream.event_id == event_id, Livestream.status.in_(list(statuses))
     )
@@ -75,9 +81,19 @@ async def schedule(
         if own_supplier_id is not None:
             visible = or_(visible, Livestream.supplier_id == own_supplier_id)
         query = query.where(visible)
-    rank = case((Livestream.status == "live", 0), (Livestream.status == "scheduled", 1),
-                else_=2)
-    query = query.order_by(rank, Livestream.scheduled_start, Livestream.id).limit(limit)
+    rank = case(*((Livestream.status == status, value)
+                  for status, value in SCHEDULE_RANKS.items()))
+    if after is not None:
+        # Spelled out, not a row-value comparison: plain SQL that SQLite and PostgreSQL
+        # read alike.
+        last_rank, moment, last_id = after
+        query = query.where(or_(
+            rank > last_rank,
+            and_(rank == last_rank, Livestream.scheduled_start > moment),
+            and_(rank == last_rank, Livestream.scheduled_start == moment,
+                 Livestream.id > last_id),
+        ))
+    query = query.order_by(rank, Livestream.scheduled_start, Livestream.id).limit(limit + 1)
     return list(await session.scalars(query))
 
 
@@ -337,13 +353,23 @@ async def delete_mute(session: AsyncSession, livestream_id: int, user_id: int) -
 
 
 async def active_mutes(
-    session: AsyncSession, livestream_id: int, now: datetime
+    session: AsyncSession, livestream_id: int, now: datetime, limit: int,
+    after: tuple[datetime, int] | None = None,
 ) -> Sequence[tuple[LivestreamMute, str]]:
-    """Mutes still running, soonest to end first, with the muted user's name."""
-    rows = await session.execute(
+    """Up to ``limit + 1`` mutes still running, soonest to end first, with the muted user's
+    name; keyset on (until, user_id) after ``after``."""
+    query = (
         select(LivestreamMute, User.full_name)
         .join(User, User.id == LivestreamMute.user_id)
         .where(LivestreamMute.livestream_id == livestream_id, LivestreamMute.until > now)
-        .order_by(LivestreamMute.until, LivestreamMute.user_id)
+    )
+    if after is not None:
+        until, last_user_id = after
+        query = query.where(or_(
+            LivestreamMute.until > until,
+            and_(LivestreamMute.until == until, LivestreamMute.user_id > last_user_id),
+        ))
+    rows = await session.execute(
+        query.order_by(LivestreamMute.until, LivestreamMute.user_id).limit(limit + 1)
     )
     return [(mute, str(name)) for mute, name in rows]

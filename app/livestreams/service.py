@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.principal import Principal
 from app.booths import service as booths
 from app.events import service as events
-from app.kit.pagination import Page, decode_cursor, encode_cursor
-from app.livestreams import access, followers, pins, repository
+from app.kit.pagination import Page
+from app.livestreams import access, cursors, followers, pins, repository
 from app.livestreams.broadcast import audit_action, publish
 from app.livestreams.errors import BoothNotApproved, HostRequired, LivestreamStatusConflict
 from app.livestreams.schemas import (
@@ -50,7 +49,6 @@ STATUSES_FOR: dict[str, tuple[str, ...]] = {
     "ended": ("ended",),
     "all": ("live", "scheduled", "ended"),
 }
-SCHEDULE_MAX = 100
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -98,20 +96,6 @@ async def get(session: AsyncSession, viewer: Principal | None, livestream_id: in
     return await _read(session, viewer, await access.seen(session, viewer, livestream_id))
 
 
-def _booth_key(cursor: str | None) -> tuple[datetime, int] | None:
-    if cursor is None:
-        return None
-    values = decode_cursor(cursor)
-    try:
-        moment, last_id = values
-        parsed = datetime.fromisoformat(str(moment))
-        if parsed.tzinfo is None:
-            raise ValueError("naive")
-        return parsed.astimezone(UTC), events.cursor_int(last_id)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise events.invalid_cursor() from exc
-
-
 async def list_for_booth(
     session: AsyncSession, viewer: Principal | None, booth_id: int, limit: int,
     cursor: str | None,
@@ -119,21 +103,22 @@ async def list_for_booth(
     """A booth's shows, latest scheduled start first, for anyone who may see the booth."""
     booth = await booths.visible_booth(session, viewer, booth_id)
     event = await events.visible_event(session, viewer, booth.event_id)
-    rows = await repository.list_for_booth(session, booth.id, limit, _booth_key(cursor))
-    shown = rows[:limit]
-    next_cursor = (
-        encode_cursor([shown[-1].scheduled_start.isoformat(), shown[-1].id])
-        if len(rows) > limit else None
+    rows = await repository.list_for_booth(session, booth.id, limit, cursors.moment_key(cursor))
+    shown, next_cursor = cursors.split(
+        rows, limit, lambda last: cursors.moment_cursor(last.scheduled_start, last.id)
     )
     items = await read_many(session, viewer, shown, event.organizer_id)
     return Page(items=items, next_cursor=next_cursor)
 
 
 async def schedule(
-    session: AsyncSession, viewer: Principal | None, event_id: int, when: When = "all",
-    *, limit: int = SCHEDULE_MAX,
-) -> list[LivestreamRead]:
-    """The event's shows: live first, then upcoming by scheduled start, then ended.
+    session: AsyncSession, viewer: Principal | None, event_id: int, when: When, limit: int,
+    cursor: str | None,
+) -> Page[LivestreamRead]:
+    """The event's shows, ``limit`` a page: live first, then upcoming by scheduled start,
+    then ended. The cursor holds the last shown show's (rank of its status, scheduled start,
+    id): no show that keeps its status is repeated or skipped (one that starts or ends
+    between two pages moves in the order, so it may be seen twice or not at all).
 
     Shows of booths that are not approved are listed only to their own organization and the
     event's organizer (to everyone else they do not exist)."""
@@ -142,9 +127,14 @@ async def schedule(
     rows = await repository.schedule(
         session, event.id, STATUSES_FOR[when],
         own_supplier_id=viewer.organization_id if viewer is not None else None,
-        every_booth=every_booth, limit=min(limit, SCHEDULE_MAX),
+        every_booth=every_booth, limit=limit, after=cursors.schedule_key(cursor),
     )
-    return await read_many(session, viewer, rows, event.organizer_id)
+    shown, next_cursor = cursors.split(
+        rows, limit,
+        lambda last: cursors.schedule_cursor(last.status, last.scheduled_start, last.id),
+    )
+    items = await read_many(session, viewer, shown, event.organizer_id)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 # --- scheduling and editing ------------------------------------------------------------------

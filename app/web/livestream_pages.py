@@ -28,14 +28,14 @@ from app.booths import service as booths
 from app.booths.schemas import BoothRead
 from app.catalog import service as catalog
 from app.catalog.schemas import format_quantity
-from app.errors import AppError, NotFound
+from app.errors import AppError, InvalidInput, NotFound
 from app.events import service as events
 from app.kit.validation import Id
 from app.livestreams import chat, flash, followers, funnel, quotes, service
 from app.livestreams.sales_schemas import FlashClaimCreate, FlashOfferRead, QuoteRequestCreate
 from app.livestreams.schemas import LivestreamCreate, LivestreamRead, LivestreamUpdate
 from app.models.base import utcnow
-from app.web.exhibition_view import View, ViewDep, form_text, is_page_error
+from app.web.exhibition_view import View, ViewDep, form_text, is_page_error, url_with
 from app.web.forms import local_moment, parse_form
 from app.web.livestream_view import (
     SCHEDULE_FIELDS,
@@ -54,6 +54,7 @@ REPLAY_PAGE = 200  # lines of an ended show's replay per page
 SUPPLIER_PRODUCTS = 100  # the supplier's products offered to pin
 OFFERS_SHOWN = 50  # a show's latest flash offers, of which the open ones are shown
 BOOTH_SHOWS = 50
+SCHEDULE_PAGE = 100  # shows on a page of the event's schedule
 NOT_A_QUANTITY = N_("Enter a quantity greater than zero, such as 1000.")
 
 
@@ -67,16 +68,27 @@ def _safe_next(value: str, fallback: str) -> str:
 
 @router.get("/events/{event_id}/livestreams", response_class=HTMLResponse)
 async def schedule(event_id: Id, view: ViewDep) -> Response:
-    """Live now, upcoming (times in the viewer's zone), and past shows with their replay."""
+    """Live now, upcoming (times in the viewer's zone), and past shows with their replay;
+    ``SCHEDULE_PAGE`` shows a page, in the API's order, then "More shows"."""
     event = await events.get_event(view.session, view.viewer, event_id)
-    shows = await service.schedule(view.session, view.viewer, event.id, "all")
+    cursor = view.request.query_params.get("cursor") or None
+    here = f"/events/{event.id}/livestreams"
+    try:
+        page = await service.schedule(view.session, view.viewer, event.id, "all",
+                                      SCHEDULE_PAGE, cursor)
+    except InvalidInput as exc:  # a cursor mangled on its way here: offer the first page
+        return view.render("livestreams/schedule.html", status_code=exc.status_code,
+                           event=event, cursor_error=view.error_text(exc), first_url=here)
+    shows = page.items
     ended = sorted((s for s in shows if s.status == "ended"),
                    key=lambda s: s.ended_at or s.scheduled_start, reverse=True)
     return view.render(
-        "livestreams/schedule.html", event=event,
+        "livestreams/schedule.html", event=event, cursor_error=None,
         live=[s for s in shows if s.status == "live"],
         upcoming=[s for s in shows if s.status == "scheduled"],
         ended=ended, title_of=lambda s: show_title(view, s),
+        next_url=url_with(here, {}, cursor=page.next_cursor) if page.next_cursor else None,
+        first_url=here if cursor else None,
     )
 
 

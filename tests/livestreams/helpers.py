@@ -84,6 +84,28 @@ async def replay(client: httpx.AsyncClient, account: Account | None, show_id: in
     return list(response.json()["items"])
 
 
+async def walk(
+    client: httpx.AsyncClient, url: str, limit: int, headers: dict[str, str] | None = None,
+    **params: Any,
+) -> list[dict[str, Any]]:
+    """Every item of a paginated list, following ``next_cursor`` as a client would: each
+    page but the last is full, and the last one says there is nothing more."""
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(100):  # a cursor that never ends the walk fails here, not by hanging
+        query = {**params, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        response = await client.get(url, params=query, headers=headers or {})
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            assert len(page["items"]) <= limit
+            return items
+        assert len(page["items"]) == limit
+    raise AssertionError("the list never ended")
+
+
 @dataclass
 class LiveShow:
     """An event with an organizer, a supplier (the host) with an approved booth and a

@@ -9,9 +9,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.livestreams import chat
+from app.livestreams import chat, moderation
 from app.livestreams.errors import ChatMuted, ChatSlowMode
 from app.models import LivestreamChatMessage, LivestreamMute
+from app.models.base import utcnow
 from tests.factories import count_rows, register
 from tests.livestreams.helpers import (
     API,
@@ -23,6 +24,7 @@ from tests.livestreams.helpers import (
     replay,
     send_chat,
     start_show,
+    walk,
 )
 
 
@@ -161,6 +163,40 @@ async def test_a_new_mute_replaces_the_old_one(client: httpx.AsyncClient, app: F
     assert await count_rows(app, LivestreamMute) == 1
     listed = (await client.get(url, headers=s.host.headers)).json()["items"]
     assert [m["until"] for m in listed] == [short.json()["until"]]
+
+
+async def test_walking_the_mutes_lists_each_running_mute_once_soonest_to_end_first(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    s = await live_show_setup(client)
+    url = f"{API}/livestreams/{s.show_id}/mutes"
+    buyers = [s.buyer, *[await register(client, kind="buyer") for _ in range(5)]]
+    for buyer, minutes in zip(buyers[:3], (60, 10, 40), strict=True):
+        muted = await client.post(url, json={"user_id": buyer.user_id, "minutes": minutes},
+                                  headers=s.host.headers)
+        assert muted.status_code == 201, muted.text
+    # Two mutes that end at the same moment (the cursor tells them apart by user), and one
+    # that is over.
+    host = await principal_of(db, s.host)
+    now = utcnow()
+    tied = sorted(b.user_id for b in buyers[3:5])
+    for user_id in tied:
+        await moderation.mute(db, host, s.show_id, user_id, 25, now=now)
+    await moderation.mute(db, host, s.show_id, buyers[5].user_id, 60,
+                          now=now - timedelta(hours=2))
+    await db.commit()
+    expected = [buyers[1].user_id, *tied, buyers[2].user_id, buyers[0].user_id]
+    for limit in (1, 2):
+        walked = [m["user_id"] for m in await walk(client, url, limit, s.organizer.headers)]
+        assert walked == expected
+    for cursor in ("garbage", "e30"):
+        response = await client.get(url, params={"cursor": cursor}, headers=s.host.headers)
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "invalid_cursor"
+    for limit in (0, 101):
+        response = await client.get(url, params={"limit": limit}, headers=s.host.headers)
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "validation_error"
 
 
 async def test_hosts_and_the_organizer_cannot_be_muted(

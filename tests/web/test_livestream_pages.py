@@ -5,13 +5,16 @@ their field)."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
+from app.web import livestream_pages
 from app.web.i18n import format_time
 from tests.factories import move_event, register
 from tests.livestreams.helpers import (
@@ -82,6 +85,43 @@ async def test_schedule_without_a_live_show_says_what_to_do(
     text = text_of(page.text)
     assert "No show is live right now." in text
     assert "Set a reminder on an upcoming show below" in text
+
+
+async def test_a_long_schedule_pages_on_with_more_shows(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(livestream_pages, "SCHEDULE_PAGE", 2)
+    live = await live_show_setup(client, title="Live grading")
+    for title, day in (("First preview", 1), ("Second preview", 2)):
+        await create_show(client, live.host, live.booth_id, title=title,
+                          scheduled_start=datetime(2031, 3, day, 9, tzinfo=UTC).isoformat())
+    past = await create_show(client, live.host, live.booth_id, title="Past harvest")
+    await start_show(client, live.host, int(past["id"]))
+    await end_show(client, live.host, int(past["id"]))
+    schedule = f"/events/{live.event_id}/livestreams"
+
+    titles = ("Live grading", "First preview", "Second preview", "Past harvest")
+
+    def shown(page: httpx.Response) -> list[str]:
+        assert page.status_code == 200, page.text
+        return [t for t in titles if t in text_of(page.text)]
+
+    first = await get_page(client, schedule)
+    assert shown(first) == ["Live grading", "First preview"]
+    found = re.search(r'href="([^"]*cursor=[^"]+)" rel="next">More shows<', first.text)
+    assert found, "no More shows link"
+
+    rest = await get_page(client, html.unescape(found.group(1)))
+    assert shown(rest) == ["Second preview", "Past harvest"]
+    # The live section was on the first page: this one does not say nothing is live.
+    assert "No show is live right now." not in text_of(rest.text)
+    assert "More shows" not in text_of(rest.text)
+    assert f'href="{schedule}">Back to the first page<' in rest.text
+
+    mangled = await get_page(client, f"{schedule}?cursor=garbage")
+    assert mangled.status_code == 422
+    assert "The cursor is not valid" in text_of(mangled.text)
+    assert f'href="{schedule}">Start again<' in mangled.text
 
 
 async def test_room_shows_each_viewer_what_they_may_do(
