@@ -90,13 +90,14 @@ async def _next_seqs(session: AsyncSession, topics: list[str]) -> dict[str, int]
     """The next seq of each topic, in one upsert. Rows are locked in the order given, so
     callers pass topics sorted: two such calls then wait for each other, never deadlock."""
     insert = insert_for(session)
-    stmt = insert(TopicSequence).values([{"topic": t, "last_seq": 1} for t in topics])
-    rows = await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[TopicSequence.topic],
-            set_={"last_seq": TopicSequence.last_seq + 1},
-        ).returning(TopicSequence.topic, TopicSequence.last_seq)
-    )
+    stmt = insert(TopicSequence).on_conflict_do_update(
+        index_elements=[TopicSequence.topic],
+        set_={"last_seq": TopicSequence.last_seq + 1},
+    ).returning(TopicSequence.topic, TopicSequence.last_seq)
+    # Executed with a list of parameters, not .values([...]): SQLAlchemy compiles the
+    # one-row statement once (cached) and sends the rows as one multi-row statement; a
+    # 500-row .values() would be compiled afresh each time, which cost more than the SQL.
+    rows = await session.execute(stmt, [{"topic": t, "last_seq": 1} for t in topics])
     return {str(topic): int(seq) for topic, seq in rows}
 
 
@@ -117,11 +118,11 @@ async def append_to_many(
     for start in range(0, len(ordered), MANY_TOPICS_PER_STATEMENT):
         chunk = ordered[start:start + MANY_TOPICS_PER_STATEMENT]
         chunk_seqs = await _next_seqs(session, chunk)
-        await session.execute(insert(TopicEvent).values([
+        await session.execute(insert(TopicEvent.__table__), [
             {"topic": topic, "seq": chunk_seqs[topic], "event": event, "payload": payload,
              "sender_user_id": None, "client_msg_id": None, "created_at": now}
             for topic in chunk
-        ]))
+        ])
         seqs.update(chunk_seqs)
     return seqs
 
