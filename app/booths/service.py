@@ -171,15 +171,24 @@ def _can_see(viewer: Principal | None, parties: _Parties) -> bool:
     )
 
 
-async def visible_booth(session: AsyncSession, viewer: Principal | None, booth_id: int) -> Booth:
-    """The booth if the viewer may see it (approved: anyone; else its two parties), else 404."""
+async def visible_booth_and_event(
+    session: AsyncSession, viewer: Principal | None, booth_id: int
+) -> tuple[Booth, Event]:
+    """The booth and its event if the viewer may see the booth (see ``visible_booth``): for
+    callers that need both, without reading the event twice."""
     try:
         parties = await _parties(session, viewer, booth_id)
     except events.EventNotFound as exc:
         raise BoothNotFound() from exc
     if not _can_see(viewer, parties):
         raise BoothNotFound()
-    return parties.booth
+    return parties.booth, parties.event
+
+
+async def visible_booth(session: AsyncSession, viewer: Principal | None, booth_id: int) -> Booth:
+    """The booth if the viewer may see it (approved: anyone; else its two parties), else 404."""
+    booth, _event = await visible_booth_and_event(session, viewer, booth_id)
+    return booth
 
 
 async def get_booth(session: AsyncSession, viewer: Principal | None, booth_id: int) -> BoothRead:

@@ -41,8 +41,7 @@ async def seen(session: AsyncSession, viewer: Principal | None, livestream_id: i
     if livestream is None:
         raise LivestreamNotFound()
     try:
-        booth = await booths.visible_booth(session, viewer, livestream.booth_id)
-        event = await events.visible_event(session, viewer, livestream.event_id)
+        booth, event = await booths.visible_booth_and_event(session, viewer, livestream.booth_id)
     except NotFound as exc:
         raise LivestreamNotFound() from exc
     return Seen(

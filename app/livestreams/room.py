@@ -7,13 +7,17 @@ once a second. Likewise a joiner is counted in the audience at once (app.realtim
 and recorded as a unique viewer with the next flush.
 
 Nothing here reads or writes the database except ``joiner_state``, the ``state`` event a
-joiner gets.
+joiner gets. Its pinned card (three statements: product, price tiers, images) is kept per
+room for ``CARD_TTL`` seconds, keyed by what is pinned and when: thousands join as a show
+starts, and they all see the same card. A new pin is never served stale (its pinned_at is
+new); an edit of the pinned product reaches joiners within the TTL, and the room itself only
+when the host pins again, as before.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,11 +25,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.livestreams import flash, pins, room_repository
 from app.livestreams.broadcast import topic_of
 from app.livestreams.errors import LivestreamNotFound
+from app.models import Livestream
 from app.models.base import utcnow
 from app.realtime.audience import Audience
 
 # The most likes one frame may carry: a page sums a burst of clicks into one frame.
 MAX_LIKES_PER_FRAME = 50
+# How long a room's pinned card is reused for joiners (see the module's docstring).
+CARD_TTL = timedelta(seconds=5)
+
+PinKey = tuple[int, datetime | None]  # (pinned product id, pinned_at)
+
+
+@dataclass
+class CachedCard:
+    key: PinKey
+    card: dict[str, Any] | None
+    until: datetime
 
 
 @dataclass
@@ -41,6 +57,7 @@ class Room:
     peak_viewers: int = 0
     viewers: int = 0
     sent: tuple[int, int] | None = None
+    card: CachedCard | None = None
 
     @property
     def topic(self) -> str:
@@ -91,14 +108,29 @@ async def joiner_state(
         raise LivestreamNotFound()
     show, muted_until = found
     now = now or utcnow()
-    pinned = await pins.pinned_card(session, show)
     room = rooms.room(livestream_id)
     return {
         "status": show.status,
-        "pinned": pinned.model_dump(mode="json") if pinned else None,
+        "pinned": await _pinned(session, room, show, now),
         "slow_mode_seconds": show.slow_mode_seconds,
         "likes": show.like_count + room.pending_likes,
         "viewers": await rooms.viewers(livestream_id),
         "flash_offers": await flash.open_offers(session, livestream_id, now),
         "muted_until": muted_until.isoformat() if muted_until and muted_until > now else None,
     }
+
+
+async def _pinned(
+    session: AsyncSession, room: Room, show: Livestream, now: datetime
+) -> dict[str, Any] | None:
+    """The pinned card as JSON, from the room's cache while it is fresh and still the pin."""
+    if show.pinned_product_id is None:
+        return None
+    key: PinKey = (show.pinned_product_id, show.pinned_at)
+    cached = room.card
+    if cached is None or cached.key != key or cached.until <= now:
+        card = await pins.pinned_card(session, show)
+        cached = room.card = CachedCard(
+            key, card.model_dump(mode="json") if card else None, now + CARD_TTL
+        )
+    return cached.card
