@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import CurrentPrincipal, OptionalPrincipal, SessionDep
 from app.api.responses import COMMON_ERRORS, error_responses
@@ -189,18 +189,32 @@ async def chat_replay(
 @router.post(
     "/livestreams/{livestream_id}/chat",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(401, 403, 404, 409, 422, 429, described={
-        403: "chat_muted (details.until)", 404: "livestream_not_found",
-        409: "livestream_not_live", 422: "invalid_body",
-        429: "chat_slow_mode (details.retry_after_seconds)",
-    }),
+    responses={
+        200: {"model": ChatMessageRead,
+              "description": "A retry: the line stored the first time with this "
+                             "client_msg_id, as it was."},
+        **error_responses(401, 403, 404, 409, 422, 429, described={
+            403: "chat_muted (details.until)", 404: "livestream_not_found",
+            409: "livestream_not_live, chat_message_deleted (a retry of a line a moderator "
+                 "removed; details.id)",
+            422: "invalid_body, or validation_error (client_msg_id)",
+            429: "chat_slow_mode (details.retry_after_seconds)",
+        }),
+    },
 )
 async def post_chat(
-    livestream_id: Id, data: ChatCreate, principal: CurrentPrincipal, session: SessionDep
+    livestream_id: Id, data: ChatCreate, principal: CurrentPrincipal, session: SessionDep,
+    response: Response,
 ) -> ChatMessageRead:
-    """Say something in a live show's chat (the same rules as the socket's ``chat.send``)."""
+    """Say something in a live show's chat (the same rules as the socket's ``chat.send``).
+    A retry with a ``client_msg_id`` you already used in this show returns the stored line
+    (200) instead of posting it twice; slow mode and mutes do not refuse it."""
     seen = await access.seen(session, principal, livestream_id)
-    return await chat.post_message(session, principal, seen.livestream.id, data.body)
+    posted = await chat.post(session, principal, seen.livestream.id, data.body,
+                             client_msg_id=data.client_msg_id)
+    if not posted.created:
+        response.status_code = status.HTTP_200_OK
+    return posted.message
 
 
 @router.delete(

@@ -64,6 +64,12 @@ class ChatMessageNotFound(NotFound):
     message = "No such message in this show's chat."
 
 
+class ChatMessageDeleted(Conflict):
+    code = "chat_message_deleted"
+    message = ("A moderator removed this message; sending it again does not bring it back. "
+               "Write a new one if you want to say something else.")
+
+
 class CannotMuteModerator(InvalidInput):
     code = "cannot_mute_moderator"
     message = "The show's hosts and the event's organizer cannot be muted."

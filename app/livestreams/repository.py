@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.kit.dialect_insert import insert_for
 from app.models import (
@@ -194,6 +195,19 @@ async def supplier_product(
 
 
 @dataclass(frozen=True, slots=True)
+class StoredLine:
+    """A line the user already sent with the same client_msg_id, as it was stored."""
+
+    id: int
+    user_id: int | None
+    organization_id: int | None
+    author_name: str
+    body: str
+    created_at: datetime
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChatGate:
     """What deciding whether a user may post a line needs, read in one statement."""
 
@@ -203,13 +217,19 @@ class ChatGate:
     slow_mode_seconds: int
     muted_until: datetime | None
     last_sent_at: datetime | None
+    # The line this client_msg_id already stored, if any (a retry).
+    retried: StoredLine | None = None
 
 
-async def chat_gate(session: AsyncSession, livestream_id: int, user_id: int) -> ChatGate | None:
-    """The show's status and chat settings, the user's mute and their latest line's time.
+async def chat_gate(
+    session: AsyncSession, livestream_id: int, user_id: int, client_msg_id: str | None = None
+) -> ChatGate | None:
+    """The show's status and chat settings, the user's mute and their latest line's time,
+    and with a ``client_msg_id`` the line the user already stored with it.
 
     One statement on the chat's hot path: scalar subqueries use the mute's primary key and
-    the (livestream_id, user_id, created_at) index.
+    the (livestream_id, user_id, created_at) index; the stored line is a left join on the
+    (livestream_id, user_id, client_msg_id) unique index.
     """
     muted_until = (
         select(LivestreamMute.until)
@@ -223,37 +243,73 @@ async def chat_gate(session: AsyncSession, livestream_id: int, user_id: int) -> 
                LivestreamChatMessage.user_id == user_id)
         .scalar_subquery()
     )
-    row = (
-        await session.execute(
-            select(
-                Livestream.status, Livestream.supplier_id, Event.organizer_id,
-                Livestream.slow_mode_seconds, muted_until, last_sent,
-            )
-            .join(Event, Event.id == Livestream.event_id)
-            .where(Livestream.id == livestream_id)
-        )
-    ).first()
+    columns: list[Any] = [
+        Livestream.status, Livestream.supplier_id, Event.organizer_id,
+        Livestream.slow_mode_seconds, muted_until, last_sent,
+    ]
+    query = (
+        select(*columns)
+        .join(Event, Event.id == Livestream.event_id)
+        .where(Livestream.id == livestream_id)
+    )
+    if client_msg_id is not None:
+        # Only with an id: ``== None`` would match every line sent without one.
+        stored = aliased(LivestreamChatMessage)
+        query = query.add_columns(*_stored_line_columns(stored)).outerjoin(stored, and_(
+            stored.livestream_id == Livestream.id, stored.user_id == user_id,
+            stored.client_msg_id == client_msg_id,
+        ))
+    row = (await session.execute(query)).first()
     if row is None:
         return None
-    return ChatGate(*row)
+    gate = ChatGate(*row[:6])
+    if client_msg_id is None or row[6] is None:
+        return gate
+    return replace(gate, retried=StoredLine(*row[6:]))
+
+
+def _stored_line_columns(line: type[LivestreamChatMessage]) -> tuple[Any, ...]:
+    """The columns of a ``StoredLine``, in its order."""
+    return (line.id, line.user_id, line.organization_id, line.author_name, line.body,
+            line.created_at, line.deleted_at)
 
 
 async def insert_message(
     session: AsyncSession, *, livestream_id: int, user_id: int, organization_id: int | None,
-    author_name: str, body: str, now: datetime,
-) -> int:
-    """Store a line (a Core INSERT … RETURNING: no ORM object to track on the hot path)."""
-    new_id = await session.scalar(
-        insert_for(session)(LivestreamChatMessage)
-        .values(
-            livestream_id=livestream_id, user_id=user_id, organization_id=organization_id,
-            author_name=author_name, body=body, created_at=now,
-        )
-        .returning(LivestreamChatMessage.id)
+    author_name: str, body: str, now: datetime, client_msg_id: str | None = None,
+) -> int | None:
+    """Store a line (a Core INSERT … RETURNING: no ORM object to track on the hot path).
+
+    None when a concurrent retry stored this ``client_msg_id`` first: ON CONFLICT DO
+    NOTHING waits for that transaction and then inserts nothing, so the race costs no
+    error, no aborted transaction and no SAVEPOINT on the hot path."""
+    stmt = insert_for(session)(LivestreamChatMessage).values(
+        livestream_id=livestream_id, user_id=user_id, organization_id=organization_id,
+        author_name=author_name, body=body, created_at=now, client_msg_id=client_msg_id,
     )
-    if new_id is None:
+    if client_msg_id is not None:
+        stmt = stmt.on_conflict_do_nothing(
+            index_elements=["livestream_id", "user_id", "client_msg_id"]
+        )
+    new_id = await session.scalar(stmt.returning(LivestreamChatMessage.id))
+    if new_id is None and client_msg_id is None:
         raise RuntimeError("chat line not inserted")
-    return int(new_id)
+    return None if new_id is None else int(new_id)
+
+
+async def stored_line(
+    session: AsyncSession, livestream_id: int, user_id: int, client_msg_id: str
+) -> StoredLine | None:
+    """The line the user stored with this client_msg_id in the show (read after losing a
+    race to it: under READ COMMITTED this new statement sees the winner's commit)."""
+    row = (await session.execute(
+        select(*_stored_line_columns(LivestreamChatMessage)).where(
+            LivestreamChatMessage.livestream_id == livestream_id,
+            LivestreamChatMessage.user_id == user_id,
+            LivestreamChatMessage.client_msg_id == client_msg_id,
+        )
+    )).first()
+    return None if row is None else StoredLine(*row)
 
 
 async def messages(

@@ -7,10 +7,11 @@ URLs and chat bodies are strings here and checked by the services (``urls.py``,
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.catalog.schemas import PriceTierRead, QuantityOut
@@ -37,6 +38,12 @@ def _in_utc(value: datetime) -> datetime:
 Moment = Annotated[IsoMoment, AfterValidator(_in_utc)]
 # Body ids and counts: strict, so that JSON true is not read as 1.
 StrictId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+# A chat line's client_msg_id: as long as the socket allows (64, the column's size), in
+# characters that survive any client's URL, log or JSON unchanged (a UUID fits). Not
+# trimmed: the socket does not trim it either, so one id means one line over both.
+CLIENT_MSG_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ClientMsgId = Annotated[str, StringConstraints(
+    strip_whitespace=False, pattern=f"^{CLIENT_MSG_ID.pattern}$")]
 
 
 class LivestreamCreate(TextInput):
@@ -124,6 +131,11 @@ class ChatCreate(InputModel):
     body: str = Field(
         max_length=URL_FIELD_MAX,
         description="1 to 500 characters after trimming, no control characters.",
+    )
+    client_msg_id: ClientMsgId | None = Field(
+        default=None,
+        description="Your id for this line, fresh per line: sending it again with the same "
+        "id (after a lost reply) stores and shows it once and answers the stored line (200).",
     )
 
 

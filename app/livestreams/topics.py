@@ -10,7 +10,10 @@ goes out as one ``batch``.
 Actions:
 - ``chat.send`` {body, client_msg_id?} → {message}: a unit of work calling
   ``chat.post_message`` (live, mute, slow mode); visibility is not read again per line, the
-  join checked it.
+  join checked it. ``client_msg_id`` (1-64 of A-Z a-z 0-9 _ -, else ``invalid_frame``): a
+  resend with an id the user already used in this show answers the stored line, with no
+  second row and no second ``chat.message`` (``chat_message_deleted`` if a moderator
+  removed it).
 - ``like`` {count: 1..50} → no reply: counted in this node's memory, no database, no
   admission; written in batches by the room driver.
 """
@@ -26,6 +29,7 @@ from app.errors import AppError, InvalidInput
 from app.livestreams import access, chat
 from app.livestreams.errors import InvalidBody
 from app.livestreams.room import MAX_LIKES_PER_FRAME, Rooms, joiner_state
+from app.livestreams.schemas import CLIENT_MSG_ID
 from app.realtime.topics import (
     ActionContext,
     AfterJoin,
@@ -57,7 +61,13 @@ async def _chat_send(ctx: ActionContext) -> dict[str, Any]:
     body = ctx.payload.get("body")
     if not isinstance(body, str):
         raise InvalidBody()
-    message = await chat.post_message(ctx.session, ctx.principal, _show_id(ctx.topic_id), body)
+    # The connection checked that it is a string of at most 64 characters (invalid_frame
+    # otherwise); the same code for the characters a chat line's id may use.
+    if ctx.client_msg_id is not None and not CLIENT_MSG_ID.fullmatch(ctx.client_msg_id):
+        raise InvalidInput("client_msg_id must be 1 to 64 letters, digits, _ or -.",
+                           code="invalid_frame")
+    message = await chat.post_message(ctx.session, ctx.principal, _show_id(ctx.topic_id), body,
+                                      client_msg_id=ctx.client_msg_id)
     return {"message": message.model_dump(mode="json")}
 
 

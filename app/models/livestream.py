@@ -105,6 +105,10 @@ class LivestreamChatMessage(IdMixin, CreatedAtMixin, Base):
         # Slow mode reads a user's latest line in the room.
         Index("ix_livestream_chat_messages_livestream_id_user_id_created_at",
               "livestream_id", "user_id", "created_at"),
+        # A line the browser sends again (lost reply, reconnect) is stored once; lines
+        # without an id stay distinct (NULLs are not equal in a unique index).
+        Index("uq_livestream_chat_messages_client_msg",
+              "livestream_id", "user_id", "client_msg_id", unique=True),
     )
 
     livestream_id: Mapped[int] = mapped_column(ForeignKey("livestreams.id", ondelete="CASCADE"))
@@ -117,6 +121,7 @@ class LivestreamChatMessage(IdMixin, CreatedAtMixin, Base):
     body: Mapped[str] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    client_msg_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class LivestreamMute(CreatedAtMixin, Base):

@@ -47,6 +47,8 @@ _ROOM_ERRORS = {
     "cannot_mute_moderator": N_("The show's hosts and the event's organizer cannot be "
                                 "muted."),
     "chat_message_not_found": N_("This message was already deleted."),
+    "chat_message_deleted": N_("A moderator removed this message, so it was not sent "
+                               "again."),
     "product_required": N_("No product is pinned right now."),
     "invalid_quantity": N_("Enter a quantity greater than zero, with at most 3 decimals."),
     "csrf_failed": N_("This page has expired. Reload it and try again."),

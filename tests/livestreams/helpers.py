@@ -70,9 +70,15 @@ async def pin(
 
 
 async def send_chat(
-    client: httpx.AsyncClient, account: Account, show_id: int, body: str = "Hello!"
+    client: httpx.AsyncClient, account: Account, show_id: int, body: str = "Hello!",
+    client_msg_id: Any = None,
 ) -> httpx.Response:
-    return await client.post(f"{API}/livestreams/{show_id}/chat", json={"body": body},
+    """POST a chat line; with ``client_msg_id`` when one is given (any JSON value, so that
+    tests can send wrong ones)."""
+    data: dict[str, Any] = {"body": body}
+    if client_msg_id is not None:
+        data["client_msg_id"] = client_msg_id
+    return await client.post(f"{API}/livestreams/{show_id}/chat", json=data,
                              headers=account.headers)
 
 

@@ -122,14 +122,16 @@ async def test_the_replay_pages_forward_and_back(client: httpx.AsyncClient) -> N
 async def test_posting_reads_once_and_inserts_once(
     client: httpx.AsyncClient, app: FastAPI, db: AsyncSession
 ) -> None:
-    """The hot path: one SELECT (status, settings, the caller's mute and latest line) and the
-    INSERT … RETURNING; no ORM object is loaded."""
+    """The hot path: one SELECT (status, settings, the caller's mute and latest line, the
+    line stored with this client_msg_id) and the INSERT … RETURNING; no ORM object is
+    loaded. A retry of it costs the SELECT alone."""
     s = await live_show_setup(client)
     await client.put(f"{API}/livestreams/{s.show_id}/slow-mode", json={"seconds": 5},
                      headers=s.host.headers)
     principal = await principal_of(db, s.buyer)
     with statements(app.state.engine) as seen:
-        line = await chat.post_message(db, principal, s.show_id, "Is MSC certified?")
+        line = await chat.post_message(db, principal, s.show_id, "Is MSC certified?",
+                                       client_msg_id="line-1")
     await db.commit()
     assert len(seen) == 2, seen
     assert seen[0].startswith("SELECT livestreams.status")
@@ -138,3 +140,11 @@ async def test_posting_reads_once_and_inserts_once(
     assert not [o for o in db.identity_map.values()
                 if isinstance(o, Livestream | LivestreamChatMessage)]
     assert [m["id"] for m in await replay(client, s.buyer, s.show_id)] == [line.id]
+
+    with statements(app.state.engine) as seen:
+        retried = await chat.post_message(db, principal, s.show_id, "Is MSC certified?",
+                                          client_msg_id="line-1")
+    await db.commit()
+    assert retried == line
+    assert len(seen) == 1, seen
+    assert seen[0].startswith("SELECT livestreams.status")

@@ -1,6 +1,6 @@
 // The room's chat: lines arriving on `livestream:{id}` (chat.message, chat.deleted), the send
 // box (the `chat.send` action), and an ended show's replay paged through the chat API.
-import { RealtimeError } from "/static/js/realtime.js";
+import { RealtimeError, newId } from "/static/js/realtime.js";
 import { fill } from "/static/js/livestream_api.js";
 
 /** Lines kept on the page; older ones scroll away (the replay keeps them all). */
@@ -98,18 +98,33 @@ export class Chat {
     const input = /** @type {HTMLInputElement} */ (form.elements.namedItem("body"));
     const error = /** @type {HTMLElement} */ (document.getElementById("ls-chat-error"));
     const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
+    /**
+     * The line not yet answered and its client_msg_id. Sent again (its reply lost to a
+     * dropped socket or a timeout, the text still in the box) it keeps its id, so the server
+     * stores and shows it once; any other text is a new line with a new id.
+     * @type {{body: string, id: string} | null}
+     */
+    let unanswered = null;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = input.value.trim();
       if (!body) return;
+      if (unanswered?.body !== body) unanswered = { body, id: newId() };
+      const line = unanswered;
       button.disabled = true;
       try {
-        const reply = await rt.request(topic, "chat.send", { body });
+        const reply = await rt.request(topic, "chat.send", { body, client_msg_id: line.id });
+        if (unanswered === line) unanswered = null;
         input.value = "";
         error.hidden = true;
         input.removeAttribute("aria-invalid");
         if (reply?.message) this.add(reply.message);
       } catch (failure) {
+        // A moderator removed the line since it was first sent: it is done with.
+        if (failure instanceof RealtimeError && failure.code === "chat_message_deleted") {
+          unanswered = null;
+          input.value = "";
+        }
         error.textContent = this.refusalText(failure);
         error.hidden = false;
         input.setAttribute("aria-invalid", "true");

@@ -79,7 +79,7 @@ export class RealtimeError extends Error {
 }
 
 /** A random id for client_msg_id; randomUUID exists only in secure contexts (https, localhost). */
-function newId() {
+export function newId() {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
