@@ -49,17 +49,17 @@ def not_null(value: object, info: ValidationInfo) -> object:
     return value
 
 
-def refuse_control_characters(value: Any) -> Any:
-    """A string (or each string of a list) without control characters, else a 422.
+def has_control_characters(text: str) -> bool:
+    """NUL cannot be stored in PostgreSQL text; the other control characters only cause harm
+    (tabs and line breaks are text)."""
+    return any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text)
 
-    NUL cannot be stored in PostgreSQL text; the other control characters only cause harm
-    (tabs and line breaks are text).
-    """
+
+def refuse_control_characters(value: Any) -> Any:
+    """A string (or each string of a list) without control characters, else a 422."""
     texts = value if isinstance(value, list) else [value]
     for text in texts:
-        if isinstance(text, str) and any(
-            unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text
-        ):
+        if isinstance(text, str) and has_control_characters(text):
             raise PydanticCustomError("control_character", "must not contain control characters")
     return value
 

@@ -20,6 +20,7 @@ from app.api.deps import SESSION_COOKIE
 from app.config import Settings
 from app.db import POOL_MAX_OVERFLOW, POOL_SIZE, run_after_commit
 from app.errors import AppError
+from app.kit.validation import has_control_characters
 from app.middleware import raw_send
 from app.realtime import log as topic_log
 from app.realtime.admission import RETRY_AFTER_MS, Admission, ServerBusy
@@ -335,9 +336,10 @@ class Session:
         client_msg_id = f.payload.get("client_msg_id")
         if client_msg_id is not None and (
             not isinstance(client_msg_id, str) or not 0 < len(client_msg_id) <= MAX_CLIENT_MSG_ID
+            or has_control_characters(client_msg_id)  # a NUL would fail in PostgreSQL
         ):
-            raise ProtocolError("invalid_frame", "client_msg_id must be a short string.",
-                                f.ref, topic)
+            raise ProtocolError("invalid_frame", "client_msg_id must be a short string "
+                                "without control characters.", f.ref, topic)
         try:
             async with self.admission.admit():
                 result = await self._act(f, topic, handler, topic_id, act, client_msg_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy import delete, func, select
 
 from app.db import create_engine, create_sessionmaker
@@ -149,3 +150,22 @@ async def test_a_quick_reply_is_sent_by_key_over_the_topic(
     finally:
         await engine.dispose()
     assert messages == 2  # the opening message and the one quick reply
+
+
+@pytest.mark.parametrize("client_msg_id", ["a\u0000b", "line\u0007", "x" * 65, 7])
+async def test_a_client_msg_id_that_cannot_be_stored_is_an_invalid_frame(
+    live: LiveServer, http: httpx.AsyncClient, client_msg_id: object
+) -> None:
+    """Refused before any statement: a NUL would fail in PostgreSQL as a server error."""
+    deal = await create_negotiation(http)
+    topic = f"negotiation:{deal.negotiation_id}"
+    async with ws_connect(live, deal.buyer.token) as ws:
+        buyer = Client(ws)
+        await buyer.request("join", topic)
+        refused, _ = await buyer.request("message.send", topic, body="Shelf life?",
+                                         client_msg_id=client_msg_id)
+        assert refused["type"] == "error", refused
+        assert refused["payload"]["code"] == "invalid_frame"
+        ok, _ = await buyer.request("message.send", topic, body="Shelf life?",
+                                    client_msg_id="m-2")  # the socket is still open
+        assert ok["type"] == "reply", ok
